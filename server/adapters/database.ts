@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/sqlite/client.ts";
+import { PrismaClient as PgPrismaClient } from "../generated/prisma/postgresql/client.ts";
+import type { Config, DatabaseProvider } from "../config.ts";
+
+// Both generated clients expose the same API for our portable model; code is typed against the
+// SQLite one and the PostgreSQL client is used through that type.
+export { PrismaClient };
+export type { Prisma } from "../generated/prisma/sqlite/client.ts";
+
+/** The raw driver, for the few hot paths where per-row ORM calls are too slow (analytics ingestion). */
+export type RawDriver =
+  | { provider: "sqlite"; sqlite: BetterSqlite3.Database }
+  | { provider: "postgresql"; pool: pg.Pool };
+
+export interface Database {
+  provider: DatabaseProvider;
+  prisma: PrismaClient;
+  raw: RawDriver;
+  /** Cheap liveness probe for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sqliteFilePath(url: string): string {
+  return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+export async function createDatabase(config: Config["database"]): Promise<Database> {
+  if (config.provider === "sqlite") {
+    const file = sqliteFilePath(config.url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A second connection for raw hot paths; WAL lets it write while Prisma's connection reads.
+    const sqlite = new BetterSqlite3(file, { timeout: 10_000 });
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    return {
+      provider: "sqlite",
+      prisma,
+      raw: { provider: "sqlite", sqlite },
+      async ping() {
+        await prisma.$queryRawUnsafe("SELECT 1");
+      },
+      async close() {
+        await prisma.$disconnect();
+        sqlite.close();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  const prisma = new PgPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as PrismaClient;
+  return {
+    provider: "postgresql",
+    prisma,
+    raw: { provider: "postgresql", pool },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

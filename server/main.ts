@@ -1,0 +1,60 @@
+import type { Server } from "node:http";
+import { applyMigrations } from "../prisma/migration-engine.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createApp } from "./app.ts";
+import { createContext } from "./context.ts";
+import { createLogger } from "./adapters/logger.ts";
+
+/** Starts Sada: config → migrations → services → first admin → HTTP listener (+ in-process worker). */
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level);
+  const applied = await applyMigrations(config.database);
+  logger.info({ provider: config.database.provider, applied }, "database migrations checked");
+
+  const ctx = await createContext(config, { logger });
+  await ctx.accounts.bootstrapAdmin();
+  const app = createApp(ctx);
+  const server: Server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  logger.info({ url: config.http.publicBaseUrl, port: config.http.port, storage: config.storage.driver }, "Sada is listening");
+
+  const purge = setInterval(() => void ctx.accounts.purgeExpired().catch((err) => logger.error({ err }, "purge failed")), 3_600_000);
+  purge.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new connections, finishing requests");
+    clearInterval(purge);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Requests still running after 20 s are cut so the process always ends.
+    const force = setTimeout(() => server.closeAllConnections(), 20_000);
+    force.unref();
+    await closed;
+    await ctx.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  createLogger("error").fatal({ err }, "start-up failed");
+  process.exit(1);
+});
