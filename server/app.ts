@@ -2,6 +2,13 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { AppContext } from "./context.ts";
 import { accountsRoutes } from "./accounts/accounts.routes.ts";
+import { showsRoutes } from "./shows/shows.routes.ts";
+import { episodesRoutes } from "./episodes/episodes.routes.ts";
+import { TUS_MOUNT, tusUploads } from "./uploads/tus-uploads.ts";
+import { adminRoutes } from "./admin/admin.routes.ts";
+import { feedsRoutes } from "./feeds/feeds.routes.ts";
+import { filesRoutes } from "./site/files.routes.ts";
+import { siteRoutes } from "./site/site.routes.ts";
 import { authenticate, csrfProtection } from "./http/auth.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
 import { buildOpenApiDocument } from "./http/openapi.ts";
@@ -33,12 +40,27 @@ export function createApp(ctx: AppContext): Express {
   api.use(authenticate(ctx.accounts));
   api.use(csrfProtection());
   api.use(accountsRoutes(ctx.registry, ctx.accounts, config.http.publicBaseUrl));
+  api.use(showsRoutes(ctx.registry, ctx.shows, config));
+  api.use(episodesRoutes(ctx.registry, ctx.episodes, config, ctx.clock));
+  api.use(
+    TUS_MOUNT,
+    tusUploads({ dataDir: config.dataDir, maxBytes: config.media.maxUploadBytes, publicBaseUrl: config.http.publicBaseUrl, episodes: ctx.episodes, logger: ctx.logger, onClose: ctx.onClose }),
+  );
   // ↑ feature API routers are mounted here, each built from the context.
   api.get("/openapi.json", (_req, res) => {
     res.json(buildOpenApiDocument(ctx.registry, config.http.publicBaseUrl));
   });
   api.use(notFoundHandler());
   app.use("/api/v1", api);
+
+  // The web admin (server-rendered pages + its scripts and styles).
+  app.use("/admin", adminRoutes(ctx));
+  app.get("/", (_req, res) => res.redirect(302, "/admin"));
+
+  // Public, for listeners and their apps: feeds, artwork/transcripts/chapters, the show and episode pages.
+  app.use("/feeds", feedsRoutes(ctx.feeds, ctx.clock));
+  app.use("/files", filesRoutes(ctx.site, ctx.storage));
+  app.use(siteRoutes(ctx.site, config.http.publicBaseUrl));
 
   app.use(notFoundHandler());
   app.use(errorHandler(config.http.jsonBodyLimit));

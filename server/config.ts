@@ -55,6 +55,8 @@ const envSchema = z
     ANALYTICS_FLUSH_MS: positiveInt.default(2000),
     ANALYTICS_BUFFER_MAX: positiveInt.default(50_000),
     ANALYTICS_RAW_RETENTION_DAYS: positiveInt.default(90),
+
+    FEED_RECHECK_MS: z.coerce.number().int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === "s3") {
@@ -98,6 +100,8 @@ export interface Config {
   media: { maxUploadBytes: number; maxAudioSeconds: number; ffmpegPath?: string; ffprobePath?: string };
   worker: { enabled: boolean; concurrency: number; leaseSeconds: number; maxAttempts: number };
   analytics: { flushMs: number; bufferMax: number; rawRetentionDays: number };
+  /** recheckMs: how long a cached feed is served before the database is asked whether it changed. */
+  feeds: { recheckMs: number };
 }
 
 export class ConfigError extends Error {
@@ -185,5 +189,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bufferMax: env.ANALYTICS_BUFFER_MAX,
       rawRetentionDays: env.ANALYTICS_RAW_RETENTION_DAYS,
     },
+    feeds: { recheckMs: env.FEED_RECHECK_MS },
   };
 }

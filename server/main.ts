@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createApp } from "./app.ts";
 import { createContext } from "./context.ts";
 import { createLogger } from "./adapters/logger.ts";
+import { startWorker } from "./jobs/worker.ts";
 
 /** Starts Sada: config → migrations → services → first admin → HTTP listener (+ in-process worker). */
 async function main() {
@@ -30,6 +31,10 @@ async function main() {
     server.once("error", reject);
   });
   logger.info({ url: config.http.publicBaseUrl, port: config.http.port, storage: config.storage.driver }, "Sada is listening");
+
+  // Jobs (audio processing…) run in this process unless WORKER_ENABLED=false (then run `npm run worker`).
+  // ctx.close() stops it gracefully on shutdown.
+  if (config.worker.enabled) startWorker(ctx);
 
   const purge = setInterval(() => void ctx.accounts.purgeExpired().catch((err) => logger.error({ err }, "purge failed")), 3_600_000);
   purge.unref();

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError, notFound } from "../errors.ts";
-import { t } from "../i18n.ts";
+import { t, type Locale } from "../i18n.ts";
 import { zodIssuesToDetails } from "./validate.ts";
 import { ZodError } from "zod";
 
@@ -21,6 +21,19 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(notFound("route_not_found", { method: req.method, path: req.path }));
 }
 
+/** An AppError as the client sees it, message and field details translated (also used by the admin pages). */
+export function localizeError(appError: AppError, locale: Locale, requestId?: string) {
+  const details = appError.details?.map((d) => ({
+    ...d,
+    message: d.message ?? t(locale, `validation:${d.code}`, d as unknown as Record<string, unknown>),
+  }));
+  return {
+    code: appError.code,
+    message: t(locale, `errors:${appError.code}`, { ...appError.params, requestId }),
+    ...(details ? { details } : {}),
+  };
+}
+
 /**
  * The one place that decides what is logged and what the client sees:
  * `{"error": {"code", "message", "details"?}}`, message in the request's language.
@@ -33,21 +46,11 @@ export function errorHandler(jsonLimit: string): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const locale = req.locale ?? "en";
-    const details = appError.details?.map((d) => ({
-      ...d,
-      message: d.message ?? t(locale, `validation:${d.code}`, d as unknown as Record<string, unknown>),
-    }));
+    const body = localizeError(appError, req.locale ?? "en", req.id);
     res.status(appError.status);
     if (appError.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="sada"');
     if (appError.status === 429 && appError.params.retryAfterSeconds)
       res.setHeader("Retry-After", String(appError.params.retryAfterSeconds));
-    res.json({
-      error: {
-        code: appError.code,
-        message: t(locale, `errors:${appError.code}`, { ...appError.params, requestId: req.id }),
-        ...(details ? { details } : {}),
-      },
-    });
+    res.json({ error: body });
   };
 }

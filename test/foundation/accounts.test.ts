@@ -48,8 +48,11 @@ describe("sessions", () => {
   });
 
   it("requires the CSRF token for state changes made with the cookie", async () => {
-    const { agent, csrfToken } = await env.loginAs("admin");
-    agent.unset("X-CSRF-Token");
+    const { email } = await env.loginAs("admin");
+    const { default: supertest } = await import("supertest");
+    const agent = supertest.agent(env.app); // cookie only, no CSRF header by default
+    const login = await agent.post("/api/v1/session").send({ email, password: TEST_PASSWORD }).expect(200);
+    const csrfToken = login.body.csrfToken as string;
     const refused = await agent.post("/api/v1/tokens").send({ name: "x" }).expect(403);
     expect(refused.body.error.code).toBe("csrf_invalid");
     await agent.post("/api/v1/tokens").set("X-CSRF-Token", "wrong").send({ name: "x" }).expect(403);

@@ -4,7 +4,6 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import supertest from "supertest";
-import TestAgent from "supertest/lib/agent.js";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createApp } from "../../server/app.ts";
@@ -22,7 +21,7 @@ export interface TestEnv {
   /** A fresh supertest client (no cookies). */
   request: () => ReturnType<typeof supertest>;
   /** Creates a user of that role and returns an agent signed in with a cookie session + CSRF header. */
-  loginAs: (role: Role, email?: string) => Promise<{ agent: InstanceType<typeof TestAgent>; csrfToken: string; userId: string; email: string }>;
+  loginAs: (role: Role, email?: string) => Promise<{ agent: ReturnType<typeof supertest.agent>; csrfToken: string; userId: string; email: string }>;
   /** Creates a user of that role and returns an API bearer token. */
   tokenFor: (role: Role) => Promise<string>;
   close: () => Promise<void>;

@@ -1,0 +1,19 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// The public site's only static file: its stylesheet, web/assets/site.css, served at
+// /assets/site.css?v=<hash> so browsers may keep it for a year and still get every new version.
+
+export const SITE_CSS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/assets/site.css");
+export const SITE_CSS_PATH = "/assets/site.css";
+
+let version: string | undefined;
+
+export function siteCssVersion(): string {
+  version ??= createHash("sha256").update(readFileSync(SITE_CSS_FILE)).digest("base64url").slice(0, 10);
+  return version;
+}
+
+export const siteCssUrl = () => `${SITE_CSS_PATH}?v=${siteCssVersion()}`;
