@@ -57,17 +57,22 @@ const envSchema = z
     ANALYTICS_RAW_RETENTION_DAYS: positiveInt.default(90),
 
     FEED_RECHECK_MS: z.coerce.number().int().min(0).default(1000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORAGE_DRIVER === "s3") {
-      for (const key of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
-        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when STORAGE_DRIVER=s3" });
-      }
-    }
-    if (env.ADMIN_PASSWORD && !env.ADMIN_EMAIL) {
-      ctx.addIssue({ code: "custom", path: ["ADMIN_EMAIL"], message: "is required when ADMIN_PASSWORD is set" });
-    }
   });
+
+/**
+ * Rules between variables, checked on the raw values so they are reported together with the
+ * per-variable problems (a schema refinement would only run once every field is valid).
+ */
+function dependencyProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.STORAGE_DRIVER === "s3") {
+    for (const key of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
+      if (!env[key]) problems.push(`${key}: is required when STORAGE_DRIVER=s3`);
+    }
+  }
+  if (env.ADMIN_PASSWORD && !env.ADMIN_EMAIL) problems.push("ADMIN_EMAIL: is required when ADMIN_PASSWORD is set");
+  return problems;
+}
 
 export type DatabaseProvider = "sqlite" | "postgresql";
 
@@ -122,15 +127,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (docker-compose and systemd often pass VAR=).
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join(".") || "environment";
-        const value = cleaned[name];
-        return `${name}${value !== undefined ? `=${JSON.stringify(value)}` : ""}: ${issue.message}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const name = issue.path.join(".") || "environment";
+          const value = cleaned[name];
+          return `${name}${value !== undefined ? `=${JSON.stringify(value)}` : ""}: ${issue.message}`;
+        })),
+    ...dependencyProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, "sada.db")}`;

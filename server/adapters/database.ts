@@ -45,8 +45,10 @@ export async function createDatabase(config: Config["database"]): Promise<Databa
       provider: "sqlite",
       prisma,
       raw: { provider: "sqlite", sqlite },
+      // The raw connection: Prisma's adapter reopens a closed connection on demand, which would
+      // hide a database that has gone away (file removed, connection closed at shutdown).
       async ping() {
-        await prisma.$queryRawUnsafe("SELECT 1");
+        sqlite.prepare("SELECT 1").get();
       },
       async close() {
         await prisma.$disconnect();

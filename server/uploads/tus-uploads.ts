@@ -17,9 +17,9 @@ import type { EpisodesService } from "../episodes/episodes.service.ts";
 // unreliable connections. The client creates an upload with metadata naming the episode and the
 // language (`episodeId`, `locale`, optionally `filename`, `filetype`), then sends the bytes in as
 // many PATCH requests as it takes; when the last byte arrives the file is handed to the audio
-// pipeline exactly like a direct upload. The partial file lives under DATA_DIR/tmp/tus on the
+// pipeline exactly like a direct upload. The partial file lives under DATA_DIR/uploads on the
 // machine that received it: behind a load balancer, a client's requests must reach the same
-// machine (sticky sessions) or DATA_DIR/tmp must be shared. Unfinished uploads expire after a day.
+// machine (sticky sessions) or DATA_DIR/uploads must be shared. Unfinished uploads expire after a day.
 
 export const TUS_MOUNT = "/uploads/tus";
 export const TUS_PATH = `/api/v1${TUS_MOUNT}`;
@@ -57,7 +57,7 @@ function tusError(err: AppError, req: Request) {
 }
 
 export function tusUploads(deps: TusUploadsDeps): RequestHandler {
-  const directory = path.join(deps.dataDir, "tmp", "tus");
+  const directory = path.join(deps.dataDir, "uploads");
   const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: EXPIRY_MS });
 
   /** The finished (or abandoned) upload's bytes and bookkeeping, gone. */

@@ -1,0 +1,107 @@
+-- CreateTable
+CREATE TABLE "Download" (
+    "id" SERIAL NOT NULL,
+    "day" TEXT NOT NULL,
+    "variantId" TEXT NOT NULL,
+    "episodeId" TEXT NOT NULL,
+    "showId" TEXT NOT NULL,
+    "locale" TEXT NOT NULL,
+    "listenerHash" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "country" TEXT NOT NULL,
+    "app" TEXT NOT NULL,
+    "device" TEXT NOT NULL,
+    "os" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL DEFAULT '',
+    "referrer" TEXT NOT NULL DEFAULT '',
+
+    CONSTRAINT "Download_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DownloadDaily" (
+    "day" TEXT NOT NULL,
+    "variantId" TEXT NOT NULL,
+    "episodeId" TEXT NOT NULL,
+    "showId" TEXT NOT NULL,
+    "locale" TEXT NOT NULL,
+    "app" TEXT NOT NULL,
+    "device" TEXT NOT NULL,
+    "os" TEXT NOT NULL,
+    "country" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "downloads" INTEGER NOT NULL,
+
+    CONSTRAINT "DownloadDaily_pkey" PRIMARY KEY ("day","variantId","app","device","os","country","campaignId")
+);
+
+-- CreateTable
+CREATE TABLE "ListenerDaily" (
+    "day" TEXT NOT NULL,
+    "showId" TEXT NOT NULL,
+    "episodeId" TEXT NOT NULL,
+    "locale" TEXT NOT NULL,
+    "dimension" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "listeners" INTEGER NOT NULL,
+
+    CONSTRAINT "ListenerDaily_pkey" PRIMARY KEY ("day","showId","episodeId","locale","dimension","key")
+);
+
+-- CreateTable
+CREATE TABLE "AnalyticsRollup" (
+    "day" TEXT NOT NULL,
+    "rolledAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AnalyticsRollup_pkey" PRIMARY KEY ("day")
+);
+
+-- CreateTable
+CREATE TABLE "Campaign" (
+    "id" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "showId" TEXT NOT NULL,
+    "episodeId" TEXT,
+    "locale" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "archivedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Campaign_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CampaignVisit" (
+    "campaignId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "visitorHash" TEXT NOT NULL,
+    "country" TEXT NOT NULL,
+
+    CONSTRAINT "CampaignVisit_pkey" PRIMARY KEY ("campaignId","day","visitorHash")
+);
+
+-- CreateIndex
+CREATE INDEX "Download_day_idx" ON "Download"("day");
+
+-- CreateIndex
+CREATE INDEX "Download_showId_day_idx" ON "Download"("showId", "day");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Download_variantId_day_listenerHash_key" ON "Download"("variantId", "day", "listenerHash");
+
+-- CreateIndex
+CREATE INDEX "DownloadDaily_showId_day_idx" ON "DownloadDaily"("showId", "day");
+
+-- CreateIndex
+CREATE INDEX "DownloadDaily_episodeId_day_idx" ON "DownloadDaily"("episodeId", "day");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Campaign_code_key" ON "Campaign"("code");
+
+-- CreateIndex
+CREATE INDEX "Campaign_showId_idx" ON "Campaign"("showId");
+
+-- AddForeignKey
+ALTER TABLE "Campaign" ADD CONSTRAINT "Campaign_showId_fkey" FOREIGN KEY ("showId") REFERENCES "Show"("id") ON DELETE CASCADE ON UPDATE CASCADE;
