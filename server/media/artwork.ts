@@ -1,5 +1,5 @@
 import { fileTypeFromFile } from "file-type";
-import sharp, { type Sharp } from "sharp";
+import type { Sharp } from "sharp";
 import { AppError } from "../errors.ts";
 import type { Storage } from "../adapters/storage/storage.ts";
 import { ARTWORK_FILES, artworkKey, artworkPrefix, type ArtworkSize, type ArtworkTarget } from "./media-keys.ts";
@@ -21,6 +21,9 @@ export interface InspectedArtwork {
   height: number;
 }
 
+/** sharp (libvips) is loaded on first use: a web process that never handles artwork never maps it. */
+const loadSharp = async () => (await import("sharp")).default;
+
 /** Header-only checks (nothing is decoded yet, so a huge image costs nothing to refuse). */
 export async function inspectArtwork(sourcePath: string): Promise<InspectedArtwork> {
   const sniffed = await fileTypeFromFile(sourcePath);
@@ -28,7 +31,7 @@ export async function inspectArtwork(sourcePath: string): Promise<InspectedArtwo
   let width: number | undefined;
   let height: number | undefined;
   try {
-    const meta = await sharp(sourcePath).metadata();
+    const meta = await (await loadSharp())(sourcePath).metadata();
     ({ width, height } = meta.autoOrient ?? meta);
   } catch {
     throw artworkError("artwork_corrupt");
@@ -65,6 +68,7 @@ export async function processArtwork(storage: Storage, input: ProcessArtwork): P
   const keys = Object.fromEntries(Object.keys(ARTWORK_FILES).map((size) => [size, artworkKey(prefix, size as ArtworkSize)])) as Record<ArtworkSize, string>;
   try {
     // failOn "error": a truncated or damaged image is refused, not stored half-grey.
+    const sharp = await loadSharp();
     const decoded = sharp(input.sourcePath, { failOn: "error" })
       .autoOrient()
       // JPEG has no transparency: PNG alpha goes onto white, as podcast apps would show it.

@@ -6,7 +6,6 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { AppError } from "../../server/errors.ts";
-import { createStorage } from "../../server/adapters/storage/index.ts";
 import { assertSafeKey, MAX_KEY_LENGTH } from "../../server/adapters/storage/keys.ts";
 import { contentTypeForKey } from "../../server/adapters/storage/content-types.ts";
 import { LocalStorage } from "../../server/adapters/storage/local.ts";
@@ -117,14 +116,14 @@ const drivers: DriverUnderTest[] = [
     name: "local",
     create(options = {}) {
       const root = tempDir();
-      const storage = createStorage({ driver: "local", root, publicBaseUrl: options.publicBaseUrl });
+      const storage = new LocalStorage({ driver: "local", root, publicBaseUrl: options.publicBaseUrl });
       localRoots.set(storage, root);
       return storage;
     },
     createBroken() {
       const file = path.join(tempDir(), "not-a-directory");
       writeFileSync(file, "");
-      return createStorage({ driver: "local", root: path.join(file, "media") });
+      return new LocalStorage({ driver: "local", root: path.join(file, "media") });
     },
     watchWrites(storage) {
       const tmp = path.join(localRoots.get(storage)!, ".tmp");
