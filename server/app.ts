@@ -14,6 +14,9 @@ import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
 import { buildOpenApiDocument } from "./http/openapi.ts";
 import { requestContext } from "./http/request-context.ts";
 import { healthRoutes } from "./system/health.routes.ts";
+import { mediaRoutes } from "./analytics/media.routes.ts";
+import { campaignLinkRoutes, campaignsRoutes } from "./campaigns/campaigns.routes.ts";
+import { analyticsRoutes } from "./analytics/analytics.routes.ts";
 
 /** Builds the Express app (no listen): tests drive it with supertest, main.ts serves it. */
 export function createApp(ctx: AppContext): Express {
@@ -42,6 +45,8 @@ export function createApp(ctx: AppContext): Express {
   api.use(accountsRoutes(ctx.registry, ctx.accounts, config.http.publicBaseUrl));
   api.use(showsRoutes(ctx.registry, ctx.shows, config));
   api.use(episodesRoutes(ctx.registry, ctx.episodes, config, ctx.clock));
+  api.use(campaignsRoutes(ctx.registry, ctx.campaigns, config.http.publicBaseUrl));
+  api.use(analyticsRoutes(ctx.registry, ctx.reports));
   api.use(
     TUS_MOUNT,
     tusUploads({ dataDir: config.dataDir, maxBytes: config.media.maxUploadBytes, publicBaseUrl: config.http.publicBaseUrl, episodes: ctx.episodes, logger: ctx.logger, onClose: ctx.onClose }),
@@ -60,6 +65,8 @@ export function createApp(ctx: AppContext): Express {
   // Public, for listeners and their apps: feeds, artwork/transcripts/chapters, the show and episode pages.
   app.use("/feeds", feedsRoutes(ctx.feeds, ctx.clock));
   app.use("/files", filesRoutes(ctx.site, ctx.storage));
+  app.use("/media", mediaRoutes(ctx.tracking, ctx.storage)); // tracked audio: counts downloads
+  app.use(campaignLinkRoutes(ctx.campaigns)); // /c/{code}
   app.use(siteRoutes(ctx.site, config.http.publicBaseUrl));
 
   app.use(notFoundHandler());

@@ -123,6 +123,17 @@ function parseTrustProxy(value: string): boolean | number | string {
   return value; // e.g. "loopback, 10.0.0.0/8"
 }
 
+/** For the entry points: the config, or a readable message on stderr and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
+    process.exit(2);
+  }
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (docker-compose and systemd often pass VAR=).
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));

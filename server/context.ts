@@ -21,6 +21,15 @@ import { ShowsRepository } from "./shows/shows.repository.ts";
 import { ShowsService } from "./shows/shows.service.ts";
 import { EpisodesRepository } from "./episodes/episodes.repository.ts";
 import { EpisodesService } from "./episodes/episodes.service.ts";
+import { SaltStore } from "./analytics/privacy.ts";
+import { PrismaSaltRepository } from "./analytics/salt.repository.ts";
+import { TrackingRepository } from "./analytics/tracking.repository.ts";
+import { TrackingService } from "./analytics/tracking.service.ts";
+import { CampaignsRepository } from "./campaigns/campaigns.repository.ts";
+import { CampaignsService } from "./campaigns/campaigns.service.ts";
+import { ReportsRepository } from "./analytics/reports.repository.ts";
+import { ReportsService } from "./analytics/reports.service.ts";
+import { AnalyticsRollup, ROLLUP_QUEUE } from "./analytics/rollup.ts";
 
 /**
  * The composition root: every service built once, from config and adapters. Tests build it with
@@ -46,6 +55,16 @@ export interface AppContext {
   /** Shows (series, languages, artwork) and their episodes (variants, uploads, publication). */
   shows: ShowsService;
   episodes: EpisodesService;
+  /** The analytics day salt (one per process, shared by download tracking and campaign visits). */
+  salts: SaltStore;
+  /** Campaign links (/c/{code}) and their visits. */
+  campaigns: CampaignsService;
+  /** Tracked audio delivery (/media/…): counts downloads into a buffer; flush() writes it now. */
+  tracking: TrackingService;
+  /** Analytics reports (downloads, listeners, first days) read from the daily roll-ups. */
+  reports: ReportsService;
+  /** Hourly job: listener roll-up of closed days and raw-event retention; schedule() at start-up. */
+  analyticsRollup: AnalyticsRollup;
   /** Run on shutdown, in reverse order of registration, before the database closes. */
   onClose: (hook: () => Promise<void> | void) => void;
   close: () => Promise<void>;
@@ -62,7 +81,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const db = await createDatabase(config.database);
-  const storage = overrides.storage ?? createStorage(config.storage);
+  const storage = overrides.storage ?? (await createStorage(config.storage));
   const hooks: (() => Promise<void> | void)[] = [];
   const accounts = new AccountsService(new AccountsRepository(db.prisma), overrides.hasher ?? argon2Hasher, clock, config.accounts, logger);
 
@@ -76,6 +95,33 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const site = new SiteService({ repository: publicRepository, storage, clock, logger });
   const shows = new ShowsService({ repository: new ShowsRepository(db.prisma), storage, logger, publicBaseUrl: config.http.publicBaseUrl });
   const episodes = new EpisodesService({ repository: new EpisodesRepository(db.prisma), shows, audio, storage, clock, logger });
+  const salts = new SaltStore(new PrismaSaltRepository(db.prisma), clock);
+  const campaigns = new CampaignsService({ repository: new CampaignsRepository(db.prisma), salts, clock, logger });
+  hooks.push(() => campaigns.settled()); // visits recorded in the background are written before the database closes
+  const tracking = new TrackingService({
+    repository: new TrackingRepository(db),
+    salts,
+    storage,
+    clock,
+    logger,
+    publicBaseUrl: config.http.publicBaseUrl,
+    flushMs: config.analytics.flushMs,
+    bufferMax: config.analytics.bufferMax,
+    // A presigned URL is handed out again while at least three quarters of its validity remain.
+    redirectReuseMs: config.storage.driver === "s3" ? config.storage.presignSeconds * 250 : 60_000,
+  });
+  hooks.push(() => tracking.close()); // buffered downloads are written before the database closes
+  const reportsRepository = new ReportsRepository(db);
+  const reports = new ReportsService(reportsRepository, clock);
+  const analyticsRollup = new AnalyticsRollup({
+    repository: reportsRepository,
+    queue: jobs,
+    clock,
+    logger,
+    retentionDays: config.analytics.rawRetentionDays,
+    maxAttempts: config.worker.maxAttempts,
+  });
+  jobHandlers.register(ROLLUP_QUEUE, analyticsRollup.jobHandler());
 
   const ctx: AppContext = {
     config,
@@ -93,6 +139,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     site,
     shows,
     episodes,
+    salts,
+    campaigns,
+    tracking,
+    reports,
+    analyticsRollup,
     onClose: (hook) => hooks.push(hook),
     async close() {
       for (const hook of hooks.reverse()) {

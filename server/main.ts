@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
-import { applyMigrations } from "../prisma/migration-engine.ts";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { applyMigrationsInThread } from "../prisma/migration-thread.ts";
+import { loadConfigOrExit } from "./config.ts";
 import { createApp } from "./app.ts";
 import { createContext } from "./context.ts";
 import { createLogger } from "./adapters/logger.ts";
@@ -8,22 +8,16 @@ import { startWorker } from "./jobs/worker.ts";
 
 /** Starts Sada: config → migrations → services → first admin → HTTP listener (+ in-process worker). */
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.log.level);
-  const applied = await applyMigrations(config.database);
+  const applied = await applyMigrationsInThread(config.database);
   logger.info({ provider: config.database.provider, applied }, "database migrations checked");
 
   const ctx = await createContext(config, { logger });
   await ctx.accounts.bootstrapAdmin();
+  // The hourly analytics roll-up: this hour's job, unless another process scheduled it already.
+  // Before listening, so that a stop signal after "listening" always finds the shutdown handler.
+  await ctx.analyticsRollup.schedule();
   const app = createApp(ctx);
   const server: Server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {

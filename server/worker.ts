@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { loadConfigOrExit } from "./config.ts";
 import { createContext } from "./context.ts";
 import { createLogger } from "./adapters/logger.ts";
 import { startWorker } from "./jobs/worker.ts";
@@ -10,20 +10,12 @@ import { startWorker } from "./jobs/worker.ts";
  * running job finish, and past the grace period gives it back to the queue for another worker.
  */
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.log.level);
   const ctx = await createContext(config, { logger });
   await ctx.db.ping();
   const worker = startWorker(ctx);
+  await ctx.analyticsRollup.schedule(); // the hourly analytics roll-up (one job per hour, whoever schedules it)
   logger.info({ owner: worker.owner, provider: config.database.provider, storage: config.storage.driver }, "Sada worker running");
 
   let stopping = false;

@@ -1,7 +1,8 @@
 import { isLocale } from "../i18n.ts";
 import type { Role } from "../http/types.ts";
 
-interface UserLike {
+/** A user record as the presenters and the admin's views read it. */
+export interface UserLike {
   id: string;
   email: string;
   name: string;

@@ -10,6 +10,7 @@ import { usersRoutes } from "./routes/users.routes.ts";
 import { showsRoutes } from "./routes/shows.routes.ts";
 import { episodesRoutes } from "./routes/episodes.routes.ts";
 import { analyticsRoutes } from "./routes/analytics.routes.ts";
+import { campaignsRoutes } from "./routes/campaigns.routes.ts";
 
 // Revalidated on each use (ETag → 304): scripts import each other by plain relative URLs.
 const ASSET_CACHE = { maxAge: 0 } as const;
@@ -41,6 +42,7 @@ export function adminRoutes(ctx: AppContext): Router {
   router.use(showsRoutes(ctx));
   router.use(episodesRoutes(ctx));
   router.use(analyticsRoutes(ctx));
+  router.use(campaignsRoutes(ctx));
 
   router.use((req, _res, next) => next(notFound("route_not_found", { method: req.method, path: req.originalUrl.split("?")[0] })));
   router.use(adminErrorHandler());

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { variantFolder } from "../media/media-keys.ts";
 
 // Storage keys of an episode's files, below the folder layout of media/media-keys.ts
 // (shows/<showId>/episodes/<episodeId>/<locale>/…). Transcript and chapters keys carry a random
@@ -6,7 +7,7 @@ import { randomBytes } from "node:crypto";
 
 export const episodeFolder = (showId: string, episodeId: string) => `shows/${showId}/episodes/${episodeId}`;
 
-export const variantFolder = (v: { showId: string; episodeId: string; locale: string }) => `${episodeFolder(v.showId, v.episodeId)}/${v.locale}`;
+export { variantFolder };
 
 /** Where accepted uploads of a variant wait for their job (media/media-keys.ts uploadSourceKey). */
 export const variantUploadsFolder = (variantId: string) => `uploads/${variantId}`;

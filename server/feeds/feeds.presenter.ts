@@ -2,6 +2,7 @@ import { escapeHtml } from "../http/html.ts";
 import { isLocale, SUPPORTED_LOCALES, t, type Locale } from "../i18n.ts";
 import {
   absoluteUrl,
+  CAMPAIGN_QUERY,
   chaptersPath,
   episodePagePath,
   feedPath,
@@ -48,9 +49,12 @@ export function newestFirst(a: VariantOrderRecord, b: VariantOrderRecord): numbe
 
 export const renditionOf = (variant: { renditions: RenditionRecord[] }, kind: "main" | "lowdata") => variant.renditions.find((r) => r.kind === kind);
 
-export function enclosureOf(publicBaseUrl: string, variantId: string, rendition: RenditionRecord): FeedEnclosure {
+/** `?c={code}` for the addresses of a campaign's feed (see FeedsService.getFeed), else nothing. */
+const campaignSuffix = (campaign: string | undefined) => (campaign ? `?${CAMPAIGN_QUERY}=${campaign}` : "");
+
+export function enclosureOf(publicBaseUrl: string, variantId: string, rendition: RenditionRecord, campaign?: string): FeedEnclosure {
   return {
-    url: absoluteUrl(publicBaseUrl, mediaPath(variantId, rendition)),
+    url: absoluteUrl(publicBaseUrl, mediaPath(variantId, rendition) + campaignSuffix(campaign)),
     bytes: rendition.bytes,
     mimeType: rendition.mimeType,
     bitrateKbps: rendition.bitrateKbps,
@@ -86,6 +90,8 @@ export interface FeedInput {
   variants: LiveVariantRecord[];
   siblings: SiblingVariantRecord[];
   publicBaseUrl: string;
+  /** Campaign code of a campaign's feed: carried by enclosure URLs and the feed's own URL. */
+  campaign?: string;
 }
 
 /** Translated once per feed, not once per item (a feed may list thousands). */
@@ -95,12 +101,12 @@ interface FeedLabels {
 }
 
 function feedItem(input: FeedInput, labels: FeedLabels, variant: LiveVariantRecord, siblings: SiblingVariantRecord[]): FeedItem {
-  const { publicBaseUrl: base, locale, show } = input;
+  const { publicBaseUrl: base, locale, show, campaign } = input;
   const main = renditionOf(variant, "main")!;
   const lowData = renditionOf(variant, "lowdata");
   const otherLanguages = siblings.flatMap((s) => {
     const rendition = renditionOf(s, "main");
-    return rendition ? [{ ...enclosureOf(base, s.id, rendition), lang: s.locale as Locale, title: labels.languages[s.locale as Locale] }] : [];
+    return rendition ? [{ ...enclosureOf(base, s.id, rendition, campaign), lang: s.locale as Locale, title: labels.languages[s.locale as Locale] }] : [];
   });
   return {
     guid: variant.guid,
@@ -112,8 +118,8 @@ function feedItem(input: FeedInput, labels: FeedLabels, variant: LiveVariantReco
     season: variant.episode.season,
     episode: variant.episode.number,
     episodeType: episodeTypeOf(variant.episode.type),
-    enclosure: enclosureOf(base, variant.id, main),
-    lowData: lowData ? { ...enclosureOf(base, variant.id, lowData), title: labels.lowData } : undefined,
+    enclosure: enclosureOf(base, variant.id, main, campaign),
+    lowData: lowData ? { ...enclosureOf(base, variant.id, lowData, campaign), title: labels.lowData } : undefined,
     otherLanguages,
     imageUrl: variant.imageKey ? absoluteUrl(base, variantArtworkPath(variant.id, "original", variant.imageKey)) : undefined,
     transcript: variant.transcriptKey ? { url: absoluteUrl(base, transcriptPath(variant.id, variant.transcriptKey)), language: locale } : undefined,
@@ -147,7 +153,7 @@ export function toFeedChannel(input: FeedInput): FeedChannel {
     description: text.description,
     author: text.author,
     link: absoluteUrl(base, showPagePath(locale, show.slug)),
-    feedUrl: absoluteUrl(base, feedPath(show.slug, locale)),
+    feedUrl: absoluteUrl(base, feedPath(show.slug, locale) + campaignSuffix(input.campaign)),
     imageUrl: show.artworkKey ? absoluteUrl(base, showArtworkPath(show.id, "original", show.artworkKey)) : undefined,
     copyright: show.copyright,
     category: show.category,

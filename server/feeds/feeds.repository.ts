@@ -180,6 +180,11 @@ export class FeedsRepository {
     });
   }
 
+  /** Whether `code` is a campaign link of this show (archived ones included: their links keep working). */
+  async isCampaignOfShow(code: string, showId: string): Promise<boolean> {
+    return (await this.prisma.campaign.findFirst({ where: { code, showId }, select: { id: true } })) !== null;
+  }
+
   findShowArtwork(showId: string) {
     return this.prisma.show.findUnique({ where: { id: showId }, select: { id: true, artworkKey: true } });
   }

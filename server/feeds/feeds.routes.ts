@@ -3,6 +3,7 @@ import { AppError, notFound } from "../errors.ts";
 import { escapeHtml } from "../http/html.ts";
 import { localizeError, toAppError } from "../http/error-handler.ts";
 import { isLocale, type Locale } from "../i18n.ts";
+import { CAMPAIGN_QUERY, isCampaignCode } from "../http/public-urls.ts";
 import { xmlText } from "./feed-xml.ts";
 import type { FeedLookup, FeedsService } from "./feeds.service.ts";
 import type { Clock } from "../adapters/clock.ts";
@@ -109,7 +110,9 @@ export function feedsRoutes(feeds: FeedsService, clock: Clock): Router {
     const match = FEED_FILE.exec(req.params.file);
     const locale = match?.[1];
     if (!isLocale(locale) || req.params.slug.length > 200) throw notFound("feed_not_found", { slug: req.params.slug, locale: locale ?? "" });
-    const lookup = await feeds.getFeed(req.params.slug, locale);
+    // `?c={code}`: the feed a campaign link led to; its enclosures carry the campaign (see FeedsService.getFeed).
+    const campaign = req.query[CAMPAIGN_QUERY];
+    const lookup = await feeds.getFeed(req.params.slug, locale, isCampaignCode(campaign) ? campaign : undefined);
     sendFeed(req, res, locale, lookup, clock.now().getTime());
   });
   router.use(() => {

@@ -71,15 +71,21 @@ export class FeedsService {
     this.maxCacheBytes = deps.maxCacheBytes ?? 256 * MiB;
   }
 
-  /** The feed of a show in a language; 404 `feed_not_found` for an unknown show or a language it does not have. */
-  getFeed(slug: string, locale: Locale): Promise<FeedLookup> {
-    const key = `${slug}\n${locale}`;
+  /**
+   * The feed of a show in a language; 404 `feed_not_found` for an unknown show or a language it does not have.
+   * With a campaign code (a campaign link to the feed, `/c/{code}` → `…/ar.xml?c={code}`), the
+   * enclosure URLs carry the code so the downloads of apps subscribed through it are attributed to
+   * it. Such feeds are cached apart; a code that is not a campaign of this show gets the plain feed
+   * (so made-up codes cannot fill the cache or force rebuilds).
+   */
+  getFeed(slug: string, locale: Locale, campaign?: string): Promise<FeedLookup> {
+    const key = `${slug}\n${locale}\n${campaign ?? ""}`;
     const entry = this.cache.get(key);
     const now = this.deps.clock.now().getTime();
     if (entry && now - entry.checkedAt < this.deps.recheckMs && now < entry.dueAt) return Promise.resolve(entry);
     let pending = this.building.get(key);
     if (!pending) {
-      pending = this.refresh(key, slug, locale).finally(() => this.building.delete(key));
+      pending = this.refresh(key, slug, locale, campaign).finally(() => this.building.delete(key));
       this.building.set(key, pending);
     }
     return pending;
@@ -90,7 +96,7 @@ export class FeedsService {
     for (const key of [...this.cache.keys()]) if (!slug || key.startsWith(`${slug}\n`)) this.forget(key);
   }
 
-  private async refresh(key: string, slug: string, locale: Locale): Promise<FeedLookup> {
+  private async refresh(key: string, slug: string, locale: Locale, campaign: string | undefined): Promise<FeedLookup> {
     const { repository, clock } = this.deps;
     const now = clock.now();
     const show = await repository.findShowBySlug(slug);
@@ -98,6 +104,7 @@ export class FeedsService {
       this.forget(key);
       throw notFound("feed_not_found", { slug, locale });
     }
+    if (campaign !== undefined && !(await repository.isCampaignOfShow(campaign, show.id))) return this.getFeed(slug, locale);
     const state = await repository.feedState(show.id, now);
     const version = fingerprint(show, state);
     const dueAt = state.nextPublishAt ? state.nextPublishAt.getTime() : Infinity;
@@ -115,7 +122,7 @@ export class FeedsService {
       repository.liveVariants(show.id, locale, now),
       repository.liveSiblings(show.id, enabled.filter((l) => l !== locale), now),
     ]);
-    const channel = toFeedChannel({ show, locale, variants, siblings, publicBaseUrl: this.deps.publicBaseUrl });
+    const channel = toFeedChannel({ show, locale, variants, siblings, publicBaseUrl: this.deps.publicBaseUrl, campaign });
     const identity = Buffer.from(renderFeedXml(channel), "utf8");
     const [gz, br] = await Promise.all([
       gzip(identity, { level: 9 }),

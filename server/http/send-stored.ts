@@ -1,5 +1,7 @@
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Request, Response } from "express";
+import type { RangeResponse } from "../analytics/iab.ts";
 import { notFound } from "../errors.ts";
 import type { Storage, StoredObjectInfo } from "../adapters/storage/storage.ts";
 
@@ -19,8 +21,17 @@ export interface SendStoredOptions {
    * streaming. The redirect itself is marked uncacheable when it is presigned (it expires).
    */
   redirect?: boolean;
+  /** Where the redirect points (default storage.publicUrl(key)); tracked audio reuses presigned URLs for a while. */
+  publicUrl?: (key: string) => Promise<string | null>;
   /** `Content-Disposition` file name (ASCII), e.g. for "download" links. */
   downloadName?: string;
+  /**
+   * How to read the Range header (default: Express's req.range, as express.static does). Tracked
+   * audio passes analytics' planRangeResponse, the reading documented in the counting method.
+   */
+  planRange?: (header: string, size: number) => RangeResponse;
+  /** Told as body bytes go out, by their [start, endExclusive) offsets in the object (analytics counts delivered bytes). */
+  onDelivered?: (start: number, endExclusive: number) => void;
 }
 
 /** What was sent, for callers that account for it (e.g. analytics counting delivered bytes). */
@@ -74,7 +85,7 @@ function ifRangeHolds(header: string | undefined, etag: string, lastModified: Da
 export async function sendStored(req: Request, res: Response, storage: Storage, key: string, options: SendStoredOptions = {}): Promise<SendStoredResult> {
   if (options.cors) setCorsHeaders(res);
   if (options.redirect) {
-    const location = await storage.publicUrl(key);
+    const location = await (options.publicUrl ?? storage.publicUrl.bind(storage))(key);
     if (location) {
       const presigned = storage.driver === "s3" && /[?&]X-Amz-Signature=/i.test(location);
       res.setHeader("Cache-Control", presigned ? "private, no-store" : (options.cacheControl ?? "public, max-age=300"));
@@ -100,15 +111,24 @@ export async function sendStored(req: Request, res: Response, storage: Storage, 
   }
 
   let range: { start: number; end: number } | undefined;
-  if (req.headers.range && info.size > 0 && ifRangeHolds(req.get("if-range"), etag, info.lastModified)) {
-    const parsed = req.range(info.size, { combine: true });
-    if (parsed === -1) {
+  const rangeHeader = req.headers.range;
+  if (rangeHeader && info.size > 0 && ifRangeHolds(req.get("if-range"), etag, info.lastModified)) {
+    let unsatisfiable = false;
+    if (options.planRange) {
+      const plan = options.planRange(rangeHeader, info.size);
+      unsatisfiable = plan.status === 416;
+      if (plan.status === 206) range = { start: plan.start, end: plan.end };
+    } else {
+      const parsed = req.range(info.size, { combine: true });
+      unsatisfiable = parsed === -1;
+      // -2 (malformed), another unit than bytes, or several disjoint ranges: the whole object.
+      if (Array.isArray(parsed) && parsed.type === "bytes" && parsed.length === 1) range = { start: parsed[0].start, end: parsed[0].end };
+    }
+    if (unsatisfiable) {
       res.status(416).setHeader("Content-Range", `bytes */${info.size}`);
       res.end();
       return { kind: "unsatisfiable", info };
     }
-    // -2 (malformed), another unit than bytes, or several disjoint ranges: the whole object.
-    if (Array.isArray(parsed) && parsed.type === "bytes" && parsed.length === 1) range = { start: parsed[0].start, end: parsed[0].end };
   }
 
   if (range) {
@@ -133,11 +153,25 @@ export async function sendStored(req: Request, res: Response, storage: Storage, 
   }
   let completed = false;
   try {
-    await pipeline(body, res);
+    if (options.onDelivered) await pipeline(body, deliveryCounter(range?.start ?? 0, options.onDelivered), res);
+    else await pipeline(body, res);
     completed = true;
   } catch (err) {
     // The listener went away (seeking, closing the app): normal for media, nothing to report.
     if (!res.destroyed && !res.writableEnded) throw err;
   }
   return { kind: "body", info, range, completed };
+}
+
+/** Passes the body through unchanged, reporting each chunk's offsets as it is handed to the response. */
+function deliveryCounter(offset: number, onDelivered: (start: number, endExclusive: number) => void): Transform {
+  let position = offset;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const start = position;
+      position += chunk.length;
+      done(null, chunk);
+      onDelivered(start, position);
+    },
+  });
 }

@@ -9,7 +9,8 @@ export interface VariantLocation {
   locale: string;
 }
 
-const variantFolder = (v: VariantLocation) => `shows/${v.showId}/episodes/${v.episodeId}/${v.locale}`;
+/** Folder of everything stored for one language version of an episode. */
+export const variantFolder = (v: VariantLocation) => `shows/${v.showId}/episodes/${v.episodeId}/${v.locale}`;
 
 /** Folder of one processed upload's renditions: …/v<audioVersion>/{main.mp3,lowdata.m4a}. */
 export const audioVersionPrefix = (v: VariantLocation, audioVersion: number) => `${variantFolder(v)}/v${audioVersion}`;

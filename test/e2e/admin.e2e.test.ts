@@ -12,6 +12,7 @@ import { startE2E, type E2E } from "./browser.ts";
 // One Chromium and one app (with its job worker) for the whole file; each test opens its own
 // browser context. Screenshots of the main pages in each language go to test-artifacts/screenshots.
 
+const BROWSER_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36";
 const APPLE_PODCASTS_UA = "AppleCoreMedia/1.0.0.20E247 (iPhone; U; CPU OS 16_4 like Mac OS X; en_us)";
 const TITLES = { ar: "أصوات الحرية", fr: "Voix de la liberté", en: "Voices of Freedom" } as const;
 const EPISODE_TITLES = { ar: "الحلقة الأولى: الحق في الكلام", fr: "Épisode 1 : le droit de parler", en: "Episode 1: the right to speak" } as const;
@@ -266,7 +267,44 @@ describe("web admin in a real browser", () => {
       .toBe("1");
     expect(await page.locator("main").textContent()).toContain("Apple Podcasts");
     expect(await page.locator(".chart svg").count()).toBe(1);
-    await shoot([["analytics", "/admin/analytics"]]);
+
+    // --- a campaign link: created in the admin, copied, followed by a listener who downloads the
+    // episode through the page's player; the campaign gets the visit and the download
+    await page.getByRole("link", { name: "Campaign links" }).click();
+    await page.locator("#f-name").fill("WhatsApp — March");
+    await page.locator("#f-target").selectOption("episode_page");
+    await page.locator("#f-episodeId").selectOption({ index: 1 });
+    await page.locator("#f-locale").selectOption("ar");
+    await Promise.all([page.waitForURL(/\/admin\/campaigns#campaign-/), page.getByRole("button", { name: "Create link" }).click()]);
+    await expect.poll(() => page.locator(".alert--success").textContent()).toContain("The campaign link was created");
+    const row = page.locator("tbody tr", { hasText: "WhatsApp — March" });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: e2e.baseUrl });
+    await row.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => row.locator("[data-copy] [data-label]").textContent()).toBe("Copied");
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(new RegExp(`^${e2e.baseUrl}/c/[0-9A-Za-z]{8}$`));
+    const code = link.slice(link.lastIndexOf("/") + 1);
+
+    const listener = await e2e.browser.newContext({ baseURL: e2e.baseUrl, locale: "ar-TN", userAgent: BROWSER_UA });
+    const visitor = await listener.newPage();
+    watchForErrors(visitor);
+    await visitor.goto(link);
+    expect(new URL(visitor.url()).pathname).toMatch(/^\/ar\/voices-of-freedom\/[^/]+$/);
+    expect(new URL(visitor.url()).searchParams.get("c")).toBe(code);
+    expect(await visitor.locator("audio source").first().getAttribute("src")).toContain(`c=${code}`);
+    const playerDownload = await visitor.locator("a[download]").first().getAttribute("href");
+    expect(playerDownload).toContain(`c=${code}`);
+    expect(await visitor.evaluate(async (href) => (await (await fetch(href!)).arrayBuffer()).byteLength, playerDownload)).toBeGreaterThan(0);
+    await e2e.screenshot(visitor, "ar-episode-public-campaign");
+    await listener.close();
+
+    await expect
+      .poll(async () => (await page.goto("/admin/campaigns"), await row.locator("[data-campaign-downloads]").textContent()), { timeout: 20_000, interval: 1000 })
+      .toBe("1");
+    expect(await row.locator("[data-campaign-visits]").textContent()).toBe("1");
+    await page.goto("/admin/analytics");
+    await expect.poll(() => page.locator('[data-breakdown="campaign"] tbody').textContent()).toContain("WhatsApp — March");
+    await shoot([["analytics", "/admin/analytics"], ["campaigns", "/admin/campaigns"]]);
     await context.close();
     expect(problems).toEqual([]);
   }, 180_000);

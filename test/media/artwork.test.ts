@@ -2,9 +2,9 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
-import { AppError } from "../../server/errors.ts";
 import { processArtwork } from "../../server/media/artwork.ts";
 import { createTestEnv, type TestEnv } from "../support/app.ts";
+import { rejection } from "../support/inspect.ts";
 
 let env: TestEnv;
 let dir: string;
@@ -30,15 +30,6 @@ async function storedImage(key: string) {
   const chunks: Buffer[] = [];
   for await (const chunk of (await env.ctx.storage.get(key)) as AsyncIterable<Buffer>) chunks.push(chunk);
   return sharp(Buffer.concat(chunks)).metadata();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
 }
 
 describe("artwork", () => {

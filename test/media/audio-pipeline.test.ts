@@ -2,11 +2,11 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../server/errors.ts";
 import { inspectAudioFile } from "../../server/media/audio-inspect.ts";
 import { processAudio, type AudioTags } from "../../server/media/audio-pipeline.ts";
 import { id3v2TagBytes } from "../../server/media/id3.ts";
 import { FORMATS, ffmpeg, makeAudio, measureLoudness, truncated, type FixtureFormat } from "../support/audio-fixtures.ts";
+import { rejection } from "../support/inspect.ts";
 
 // The audio work on its own (no database, no storage): real ffmpeg on generated recordings.
 
@@ -34,15 +34,6 @@ async function process(source: string, extra: { artworkPath?: string; maxAudioSe
     onProgress: (f) => progress.push(f),
   });
   return { result, progress, workDir };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
 }
 
 describe("accepted formats", () => {

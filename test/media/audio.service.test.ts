@@ -2,11 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import sharp from "sharp";
-import type { S3Storage } from "../../server/adapters/storage/s3.ts";
 import type { Storage } from "../../server/adapters/storage/storage.ts";
-import { AppError } from "../../server/errors.ts";
 import { Worker } from "../../server/jobs/worker.ts";
 import { processArtwork } from "../../server/media/artwork.ts";
 import { AudioRepository } from "../../server/media/audio.repository.ts";
@@ -14,6 +11,7 @@ import { AUDIO_QUEUE, AudioService, type AudioJobPayload } from "../../server/me
 import { JobHandlers } from "../../server/jobs/registry.ts";
 import { ffmpeg, makeAudio, truncated } from "../support/audio-fixtures.ts";
 import { createTestEnv, type TestEnv } from "../support/app.ts";
+import { rejection, storedKeys, tempFiles } from "../support/inspect.ts";
 
 // The audio pipeline end to end, minus HTTP: upload accepted → job → worker → renditions in
 // storage and in the database, on the configured database and storage driver.
@@ -67,20 +65,6 @@ async function createVariant(options: { artwork?: boolean } = {}) {
   return { show, episode, variant };
 }
 
-/** Every key in storage (local: files under the root; S3: the bucket's listing). */
-async function storedKeys(storage: Storage = env.ctx.storage): Promise<string[]> {
-  const config = env.config.storage;
-  if (config.driver === "s3") {
-    const listing = await (storage as S3Storage).client.send(new ListObjectsV2Command({ Bucket: config.bucket }));
-    return (listing.Contents ?? []).map((o) => o.Key!).sort();
-  }
-  const files = await fsp.readdir(config.root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return files
-    .filter((f) => f.isFile())
-    .map((f) => path.relative(config.root, path.join(f.parentPath, f.name)))
-    .filter((key) => !key.startsWith(".tmp"))
-    .sort();
-}
 
 const underVariant = (keys: string[], variantFolder: string) => keys.filter((k) => k.startsWith(variantFolder));
 
@@ -88,15 +72,6 @@ async function sha256Of(storage: Storage, key: string) {
   const hash = createHash("sha256");
   for await (const chunk of (await storage.get(key)) as AsyncIterable<Buffer>) hash.update(chunk);
   return hash.digest("hex");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
 }
 
 describe("audio upload → job → renditions", () => {
@@ -161,8 +136,8 @@ describe("audio upload → job → renditions", () => {
 
     // Nothing left but the renditions (and the artwork): the upload is gone.
     expect(await env.ctx.storage.head(payload.sourceKey)).toBeNull();
-    expect(underVariant(await storedKeys(), `shows/${show.id}/episodes/`)).toEqual([`${folder}/lowdata.m4a`, `${folder}/main.mp3`]);
-    expect(await fsp.readdir(path.join(env.config.dataDir, "tmp"))).toEqual([]);
+    expect(underVariant(await storedKeys(env), `shows/${show.id}/episodes/`)).toEqual([`${folder}/lowdata.m4a`, `${folder}/main.mp3`]);
+    expect(await tempFiles(env)).toEqual([]);
   });
 
   it("a truncated re-upload fails with audio_corrupt and leaves the previous audio intact and nothing else", async () => {
@@ -171,7 +146,7 @@ describe("audio upload → job → renditions", () => {
     await newWorker().runOnce();
     const before = await env.ctx.db.prisma.rendition.findMany({ where: { variantId: variant.id }, orderBy: { kind: "asc" } });
     expect(before).toHaveLength(2);
-    const keysBefore = await storedKeys();
+    const keysBefore = await storedKeys(env);
 
     for (const format of ["wav", "flac"] as const) {
       const cut = await truncated(await makeAudio(fixtures, `damaged-${format}`, format, { seconds: 6 }));
@@ -186,10 +161,10 @@ describe("audio upload → job → renditions", () => {
       expect(failed.renditions).toEqual(before);
       for (const r of before) expect(await sha256Of(env.ctx.storage, r.storageKey)).toBe(r.sha256);
       // Storage: exactly what was there before (no partial renditions, no leftover upload).
-      expect(await storedKeys()).toEqual(keysBefore);
+      expect(await storedKeys(env)).toEqual(keysBefore);
       expect(underVariant(keysBefore, `shows/${show.id}/episodes/${episode.id}/fr/`)).toEqual(before.map((r) => r.storageKey).sort());
     }
-    expect(await fsp.readdir(path.join(env.config.dataDir, "tmp"))).toEqual([]);
+    expect(await tempFiles(env)).toEqual([]);
   });
 
   it("rejects a text file named .mp3 with 415, and a too-long recording with 422, changing nothing", async () => {
@@ -197,7 +172,7 @@ describe("audio upload → job → renditions", () => {
     const fake = path.join(fixtures, "fake.mp3");
     await fsp.writeFile(fake, "not audio at all\n".repeat(200));
     const jobsBefore = await env.ctx.db.prisma.job.count();
-    const keysBefore = await storedKeys();
+    const keysBefore = await storedKeys(env);
     expect(await rejection(env.ctx.audio.acceptAudioUpload({ variantId: variant.id, sourcePath: fake, contentType: "audio/mpeg" }))).toMatchObject({
       code: "unsupported_media",
       status: 415,
@@ -214,7 +189,7 @@ describe("audio upload → job → renditions", () => {
 
     expect(await env.ctx.db.prisma.episodeVariant.findUniqueOrThrow({ where: { id: variant.id } })).toMatchObject({ audioStatus: "none", audioVersion: 0 });
     expect(await env.ctx.db.prisma.job.count()).toBe(jobsBefore);
-    expect(await storedKeys()).toEqual(keysBefore);
+    expect(await storedKeys(env)).toEqual(keysBefore);
   });
 
   it("a newer upload supersedes a queued one: the older job ends without touching the variant", async () => {
@@ -229,7 +204,7 @@ describe("audio upload → job → renditions", () => {
     expect(ready).toMatchObject({ audioStatus: "ready", audioVersion: second.audioVersion });
     const folder = `shows/${show.id}/episodes/${episode.id}/fr/v${second.audioVersion}/`;
     expect(ready.renditions.every((r) => r.storageKey.startsWith(folder))).toBe(true);
-    const keys = await storedKeys();
+    const keys = await storedKeys(env);
     expect(keys.filter((k) => k.startsWith(`uploads/${variant.id}/`))).toEqual([]);
     expect(underVariant(keys, `shows/${show.id}/`)).toEqual([`${folder}lowdata.m4a`, `${folder}main.mp3`]);
   });
@@ -273,10 +248,10 @@ describe("audio upload → job → renditions", () => {
     expect(await env.ctx.jobs.get(accepted.jobId)).toMatchObject({ status: "queued", attempts: 1, lastErrorCode: "job_failed" });
     expect(await env.ctx.db.prisma.episodeVariant.findUniqueOrThrow({ where: { id: variant.id } })).toMatchObject({ audioStatus: "queued", audioProgress: 0 });
     const folder = `shows/${show.id}/episodes/${episode.id}/`;
-    expect(underVariant(await storedKeys(), folder)).toEqual([]); // main.mp3 was stored, then removed
+    expect(underVariant(await storedKeys(env), folder)).toEqual([]); // main.mp3 was stored, then removed
     await new Promise((r) => setTimeout(r, 5)); // backoff (1 ms)
     await worker.runOnce();
     expect(await env.ctx.jobs.get(accepted.jobId)).toMatchObject({ status: "succeeded", attempts: 2 });
-    expect(underVariant(await storedKeys(), folder)).toHaveLength(2);
+    expect(underVariant(await storedKeys(env), folder)).toHaveLength(2);
   });
 });

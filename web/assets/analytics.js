@@ -50,6 +50,8 @@ function labelOf(groupBy, key) {
       const label = data.labels?.[k];
       return label ? { text: label.title, lang: label.lang } : { text: k };
     }
+    case "campaign":
+      return { text: data.labels?.[k]?.title ?? k };
     case "app":
     case "os":
       return { text: k === "other" ? data.other : k };
@@ -164,27 +166,19 @@ async function loadBreakdowns() {
   );
 }
 
-/** Downloads in each episode's first 1, 7 and 30 days (counted from its publication day, UTC). */
+/** Downloads in each episode's first 1, 7 and 30 days (from its publication day, UTC), from the first-days API. */
 async function loadFirstDays() {
-  const params = new URLSearchParams(query);
-  const locale = params.get("locale");
+  const locale = new URLSearchParams(query).get("locale");
   for (const row of document.querySelectorAll("[data-first-days] tr[data-episode]")) {
-    const published = row.getAttribute("data-published");
-    const last = dayAfter(published, 29) < today ? dayAfter(published, 29) : today;
-    const q = new URLSearchParams({ episodeId: row.getAttribute("data-episode"), from: published, to: last, groupBy: "day", ...(locale ? { locale } : {}) });
+    const q = locale ? `?${new URLSearchParams({ locale })}` : "";
     try {
-      const result = await downloads(q.toString());
-      const byDay = new Map(result.rows.map((r) => [String(r.key), r.downloads]));
+      const result = await api("GET", `/api/v1/analytics/episodes/${encodeURIComponent(row.getAttribute("data-episode"))}/first-days${q}`);
+      // The whole episode (locale "") when it has several languages, else its one language.
+      const first = result.rows.find((r) => r.locale === (locale ?? "")) ?? result.rows[0];
       for (const span of [1, 7, 30]) {
-        const cell = row.querySelector(`[data-first="${span}"]`);
-        const end = dayAfter(published, span - 1);
-        if (end > today) {
-          cell.textContent = "—"; // the period is not over yet
-          continue;
-        }
-        let sum = 0;
-        for (let day = published; day <= end; day = dayAfter(day, 1)) sum += byDay.get(day) ?? 0;
-        cell.textContent = formatNumber(sum);
+        const value = first?.downloads?.[span];
+        // null: the period is not over yet.
+        row.querySelector(`[data-first="${span}"]`).textContent = value === null || value === undefined ? "—" : formatNumber(value);
       }
     } catch {
       for (const cell of row.querySelectorAll("[data-first]")) cell.textContent = "—";

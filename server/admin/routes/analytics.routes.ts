@@ -59,6 +59,8 @@ export function analyticsRoutes(ctx: AppContext) {
       }
     }
     published.sort((a, b) => (a.publishedDay < b.publishedDay ? 1 : -1));
+    // The campaign breakdown's keys are campaign ids: name them (archived campaigns too, their downloads stay).
+    for (const { campaign } of await ctx.campaigns.list({ status: "all", showId: showId || undefined })) labels[campaign.id] = { title: campaign.name, lang: "" };
 
     const presetHref = (days: number) => {
       const q = new URLSearchParams({ ...(showId ? { showId } : {}), ...(locale ? { locale } : {}), from: isoDay(new Date(Date.parse(`${today}T00:00:00Z`) - (days - 1) * DAY_MS)), to: today });

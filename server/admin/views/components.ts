@@ -12,8 +12,8 @@ export function statusBadge(pc: PageContext, status: VariantStatus, locale?: Loc
 }
 
 /** A read-only URL with a copy button (the button appears with scripts; the field is selectable anyway). */
-export function copyField(pc: PageContext, id: string, label: string, value: string): SafeHtml {
-  return html`<label for="${id}">${label}</label>
+export function copyField(pc: PageContext, id: string, label: string, value: string, options: { labelHidden?: boolean } = {}): SafeHtml {
+  return html`<label for="${id}"${options.labelHidden ? html` class="visually-hidden"` : ""}>${label}</label>
     <div class="copy-field">
       <input id="${id}" type="url" value="${value}" readonly dir="ltr">
       <button type="button" class="button button--small" data-copy="#${id}" data-copied="${pc.tr("actions.copied")}" data-needs-js hidden>${icon("copy")} <span data-label>${pc.tr("actions.copy")}</span></button>

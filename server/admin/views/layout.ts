@@ -4,7 +4,7 @@ import { csrfField } from "../forms.ts";
 import { assetUrl, type PageContext } from "../page.ts";
 import { icon } from "./icons.ts";
 
-export type Section = "shows" | "analytics" | "users" | "preferences" | "none";
+export type Section = "shows" | "analytics" | "campaigns" | "users" | "preferences" | "none";
 
 interface NavItem {
   section: Section;
@@ -17,7 +17,7 @@ function navItems(pc: PageContext): NavItem[] {
   const items: NavItem[] = [];
   if (pc.can("admin", "producer")) items.push({ section: "shows", href: "/admin/shows", label: pc.tr("nav.shows"), icon: "shows" });
   if (pc.user) items.push({ section: "analytics", href: "/admin/analytics", label: pc.tr("nav.analytics"), icon: "chart" });
-  // Campaign links join the navigation with their page, once the campaigns API (analytics feature) exists.
+  if (pc.user) items.push({ section: "campaigns", href: "/admin/campaigns", label: pc.tr("nav.campaigns"), icon: "link" });
   if (pc.can("admin")) items.push({ section: "users", href: "/admin/users", label: pc.tr("nav.users"), icon: "users" });
   if (pc.user) items.push({ section: "preferences", href: "/admin/preferences", label: pc.tr("nav.preferences"), icon: "settings" });
   return items;

@@ -4,16 +4,9 @@ import { SUPPORTED_LOCALES, t } from "../../i18n.ts";
 import { csrfField, formAlert, inputField, selectField, type FormState } from "../forms.ts";
 import type { PageContext } from "../page.ts";
 import { layout } from "./layout.ts";
+import type { UserLike } from "../../accounts/accounts.presenter.ts";
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  locale: string | null;
-  active: boolean;
-  lastLoginAt: Date | null;
-}
+type UserRow = Omit<UserLike, "createdAt">;
 
 export function usersPage(pc: PageContext, users: UserRow[], form: FormState, rowError?: { id: string; message: string }) {
   const roleOptions = ROLES.map((r) => ({ value: r, label: pc.tr(`common:roles.${r}`) }));

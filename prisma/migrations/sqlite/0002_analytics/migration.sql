@@ -34,13 +34,14 @@ CREATE TABLE "DownloadDaily" (
 );
 
 -- CreateTable
-CREATE TABLE "ListenerDaily" (
+CREATE TABLE "AudienceDaily" (
     "day" TEXT NOT NULL,
     "showId" TEXT NOT NULL,
     "episodeId" TEXT NOT NULL,
     "locale" TEXT NOT NULL,
     "dimension" TEXT NOT NULL,
     "key" TEXT NOT NULL,
+    "downloads" INTEGER NOT NULL DEFAULT 0,
     "listeners" INTEGER NOT NULL,
 
     PRIMARY KEY ("day", "showId", "episodeId", "locale", "dimension", "key")
@@ -91,6 +92,9 @@ CREATE INDEX "DownloadDaily_showId_day_idx" ON "DownloadDaily"("showId", "day");
 
 -- CreateIndex
 CREATE INDEX "DownloadDaily_episodeId_day_idx" ON "DownloadDaily"("episodeId", "day");
+
+-- CreateIndex
+CREATE INDEX "AudienceDaily_showId_episodeId_locale_dimension_day_key_downloads_listeners_idx" ON "AudienceDaily"("showId", "episodeId", "locale", "dimension", "day", "key", "downloads", "listeners");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Campaign_code_key" ON "Campaign"("code");
