@@ -203,6 +203,20 @@ export class ReportsRepository {
     return rows.map((r) => ({ day: r.day, key: r.key, n: Number(r.n) }));
   }
 
+  /** Rolled-up listeners per key over the days of `runs`: the sum of the daily counts and the highest one. */
+  async rolledListenersByKey(selection: AudienceSelection, runs: DayRuns): Promise<{ key: string; sum: number; peak: number }[]> {
+    if (!ReportsRepository.selects(selection, runs)) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    ReportsRepository.audienceWhere(selection, runs, where, params);
+    const key = q(selection.groupColumn ?? "key");
+    const rows = await this.all<{ key: string; sum: number | string; peak: number | string }>(
+      `SELECT ${key} AS "key", SUM("listeners") AS "sum", MAX("listeners") AS "peak" FROM "AudienceDaily" WHERE ${where.join(" AND ")} GROUP BY ${key}`,
+      params,
+    );
+    return rows.map((r) => ({ key: r.key, sum: Number(r.sum), peak: Number(r.peak) }));
+  }
+
   // ── Roll-up and retention ────────────────────────────────────────────────────────────────────
 
   /** The oldest day that still has raw rows (null when there are none). */

@@ -1,16 +1,9 @@
 import type { Clock } from "../adapters/clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { hasLeftDraft, publicationTime } from "../episodes/episodes.presenter.ts";
-import {
-  addDays,
-  DEFAULT_RANGE_DAYS,
-  dayOf,
-  FIRST_DAY_SPANS,
-  type GroupBy,
-  type ListenerDimension,
-  type ReportQuery,
-} from "./analytics.schema.ts";
-import { DIMENSION_COLUMN, type Column, type DayCount, type ListenerSelection, type ReportsRepository, type Scope } from "./reports.repository.ts";
+import { SUPPORTED_LOCALES } from "../i18n.ts";
+import { addDays, type AudienceDimension, DEFAULT_RANGE_DAYS, dayOf, FIRST_DAY_SPANS, type GroupBy, type ReportQuery } from "./analytics.schema.ts";
+import type { AudienceSelection, Column, DayCount, DayRuns, KeyCount, ReportsRepository, Scope } from "./reports.repository.ts";
 
 export interface Range {
   from: string;
@@ -66,6 +59,19 @@ export function isoWeek(day: string): string {
 const bucketOf = (groupBy: GroupBy, day: string) => (groupBy === "week" ? isoWeek(day) : groupBy === "month" ? day.slice(0, 7) : day);
 const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 
+/** The days of a range up to today, as runs of rolled-up days (AudienceDaily) and of open days (DownloadDaily, Download). */
+interface DaySplit {
+  days: string[];
+  closed: DayRuns;
+  open: DayRuns;
+}
+
+function sumByKey(counts: KeyCount[]): KeyCount[] {
+  const sums = new Map<string, number>();
+  for (const { key, n } of counts) sums.set(key, (sums.get(key) ?? 0) + n);
+  return [...sums].map(([key, n]) => ({ key, n }));
+}
+
 function eachDay(from: string, to: string): string[] {
   const days: string[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
@@ -115,10 +121,62 @@ export class ReportsService {
     return scope;
   }
 
+  /** Splits the range's days up to today into rolled-up and open runs. */
+  private async split(from: string, to: string): Promise<DaySplit> {
+    const last = minDay(to, this.today());
+    if (last < from) return { days: [], closed: [], open: [] };
+    const rolled = await this.repository.rolledDays(from, last);
+    const days = eachDay(from, last);
+    const closed: [string, string][] = [];
+    const open: [string, string][] = [];
+    let previous = "";
+    for (const day of days) {
+      const runs = rolled.has(day) ? closed : open;
+      const run = runs.at(-1);
+      if (run && run[1] === previous) run[1] = day;
+      else runs.push([day, day]);
+      previous = day;
+    }
+    return { days, closed, open };
+  }
+
+  /**
+   * The AudienceDaily lookups that answer a report of `scope` grouped by `by` ("total": no
+   * grouping). Filters pick the scope; groupBy=episode|locale lists the scope's episodes or
+   * languages; the other groupBys are dimensions, and a campaign filter (listeners only) is the
+   * campaign dimension's key.
+   */
+  private async selections(scope: Scope, by: GroupBy | "total"): Promise<AudienceSelection[]> {
+    const base = { showId: scope.showId ?? "", episodeId: scope.episodeId ?? "", locale: scope.locale ?? "" };
+    const campaign = scope.campaignId !== undefined ? { key: scope.campaignId } : {};
+    if (by === "episode") {
+      if (scope.episodeId !== undefined) return [{ ...base, dimension: "total", groupColumn: "episodeId" }];
+      const byShow = await this.repository.episodeIdsByShow(scope.showId);
+      return [...byShow].map(([showId, episodeIds]) => ({ ...base, showId, episodeId: episodeIds, dimension: "total", groupColumn: "episodeId" }));
+    }
+    if (by === "locale") return [{ ...base, locale: scope.locale ?? SUPPORTED_LOCALES, dimension: "total", groupColumn: "locale" }];
+    if (by === "total" || isTimeGroup(by)) return [{ ...base, dimension: scope.campaignId !== undefined ? "campaign" : "total", ...campaign }];
+    return [{ ...base, dimension: by as AudienceDimension, ...campaign }];
+  }
+
   async downloads(query: ReportQuery): Promise<DownloadsReport> {
     const { from, to } = this.range(query);
     const scope = await this.scope(query);
-    const counts = await this.repository.downloadsBy(scope, from, to, GROUP_COLUMN[query.groupBy]);
+    const column = GROUP_COLUMN[query.groupBy];
+    let counts: KeyCount[];
+    if (scope.campaignId !== undefined) {
+      // A campaign is a dimension of the roll-up, not a scope: its downloads by anything else
+      // come from the finer daily sums, over the whole range.
+      counts = await this.repository.downloadsBy(scope, [[from, to]], column);
+    } else {
+      const split = await this.split(from, to);
+      const selections = await this.selections(scope, query.groupBy);
+      const parts = await Promise.all([
+        ...selections.map((selection) => this.repository.rolledDownloads(selection, split.closed, isTimeGroup(query.groupBy))),
+        this.repository.downloadsBy(scope, split.open, column),
+      ]);
+      counts = sumByKey(parts.flat());
+    }
     const total = counts.reduce((sum, row) => sum + row.n, 0);
     let rows: DownloadsReport["rows"];
     if (isTimeGroup(query.groupBy)) {
@@ -145,10 +203,10 @@ export class ReportsService {
       // Listener roll-ups are per dimension, not per pair of dimensions.
       throw new AppError("validation_failed", 422, {}, [{ path: "query.campaignId", code: "listeners_campaign_breakdown" }]);
     }
-    const last = minDay(to, this.today());
-    const days = last < from ? [] : eachDay(from, last);
+    const split = await this.split(from, to);
+    const days = split.days;
 
-    const totals = await this.listenerCounts(scope, isTimeGroup(groupBy) ? "day" : "total", from, last);
+    const totals = await this.dailyListeners(scope, split);
     const dailyTotal = new Map(totals.map((c) => [c.day, c.n]));
     const sum = days.reduce((acc, day) => acc + (dailyTotal.get(day) ?? 0), 0);
     let peak: ListenersReport["peak"] = { day: null, listeners: 0 };
@@ -171,14 +229,23 @@ export class ReportsService {
       }
       rows = [...buckets].map(([key, b]) => ({ key, listeners: oneDecimal(b.sum / b.days), peak: b.peak }));
     } else {
-      const counts = await this.listenerCounts(scope, groupBy, from, last);
+      // Per key: the sum of the daily counts (for the average) and the highest one. Closed and open
+      // days are different days, so their sums add and the peak is the higher of the two.
+      const column = GROUP_COLUMN[groupBy];
+      const selections = await this.selections(scope, groupBy);
+      const [rolled, raw] = await Promise.all([
+        Promise.all(selections.map((selection) => this.repository.rolledListenersByKey(selection, split.closed))),
+        this.repository.rawListeners(scope, column, split.open),
+      ]);
       const byKey = new Map<string, { sum: number; peak: number }>();
-      for (const c of counts) {
-        const entry = byKey.get(c.key) ?? { sum: 0, peak: 0 };
-        entry.sum += c.n;
-        entry.peak = Math.max(entry.peak, c.n);
-        byKey.set(c.key, entry);
-      }
+      const add = (key: string, sum: number, peak: number) => {
+        const entry = byKey.get(key) ?? { sum: 0, peak: 0 };
+        entry.sum += sum;
+        entry.peak = Math.max(entry.peak, peak);
+        byKey.set(key, entry);
+      };
+      for (const r of rolled.flat()) add(r.key, r.sum, r.peak);
+      for (const c of raw) add(c.key, c.n, c.n);
       rows = [...byKey]
         .map(([key, e]) => ({ key, listeners: oneDecimal(e.sum / days.length), peak: e.peak }))
         .sort((a, b) => b.listeners - a.listeners || a.key.localeCompare(b.key));
@@ -188,16 +255,16 @@ export class ReportsService {
   }
 
   /**
-   * Unique listeners per day (and per key of `by`) over [from, to]: rolled-up days from
-   * ListenerDaily, the others (today, yesterday until its roll-up) counted from the raw rows.
+   * Unique listeners of the scope per day: rolled-up days from AudienceDaily, the others (today,
+   * yesterday until its roll-up) counted from the raw rows.
    */
-  async listenerCounts(scope: Scope, by: GroupBy | "total", from: string, to: string): Promise<DayCount[]> {
-    if (to < from) return [];
-    const selection = listenerSelection(scope, by);
-    const column: Column | null =
-      by === "total" || isTimeGroup(by as GroupBy) ? null : by === "episode" || by === "locale" ? GROUP_COLUMN[by] : DIMENSION_COLUMN[selection.dimension];
-    const [rolled, raw] = await Promise.all([this.repository.rolledListeners(selection, from, to), this.repository.rawListeners(scope, column, from, to)]);
-    return [...rolled, ...raw];
+  private async dailyListeners(scope: Scope, split: DaySplit): Promise<DayCount[]> {
+    const selections = await this.selections(scope, "total");
+    const parts = await Promise.all([
+      ...selections.map((selection) => this.repository.rolledListeners(selection, split.closed)),
+      this.repository.rawListeners(scope, null, split.open),
+    ]);
+    return parts.flat();
   }
 
   /** Downloads in an episode's first 1, 7 and 30 days: per language from that version's publication, and for the whole episode from its first. */
@@ -242,12 +309,3 @@ export class ReportsService {
 
 const minDay = (a: string, b: string) => (a < b ? a : b);
 const maxDay = (a: string, b: string) => (a > b ? a : b);
-
-/** Which ListenerDaily rows answer a listener report for a scope and grouping. */
-export function listenerSelection(scope: Scope, by: GroupBy | "total"): ListenerSelection {
-  const base = { showId: scope.showId ?? "", episodeId: scope.episodeId ?? "", locale: scope.locale ?? "" };
-  if (by === "episode") return { ...base, showId: scope.showId ?? "*", episodeId: scope.episodeId ?? "*", dimension: "total", groupColumn: "episodeId" };
-  if (by === "locale") return { ...base, locale: scope.locale ?? "*", dimension: "total", groupColumn: "locale" };
-  const dimension: ListenerDimension = by === "total" || isTimeGroup(by) ? (scope.campaignId !== undefined ? "campaign" : "total") : (by as ListenerDimension);
-  return { ...base, dimension, ...(scope.campaignId !== undefined ? { key: scope.campaignId } : {}) };
-}

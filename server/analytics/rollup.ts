@@ -34,10 +34,10 @@ export interface RollupResult {
 export const rollupJobId = (at: Date) => `${ROLLUP_QUEUE}:${at.toISOString().slice(0, 13)}`;
 
 /**
- * The daily listener roll-up and raw-event retention, run every hour through the job queue.
- * Listeners are distinct counts, which do not add up, so each closed UTC day is counted once per
- * scope and dimension (ListenerDaily); downloads need no roll-up here, DownloadDaily is kept up
- * to date as events are written.
+ * The daily roll-up and raw-event retention, run every hour through the job queue. Each closed
+ * UTC day is summed once per scope and dimension into AudienceDaily: downloads from DownloadDaily
+ * (kept exact as events are written) and unique listeners from the raw rows (distinct counts do
+ * not add up, so every scope gets its own), so long-range reports read a few rows per day.
  */
 export class AnalyticsRollup {
   constructor(private readonly deps: RollupDeps) {}
@@ -61,10 +61,10 @@ export class AnalyticsRollup {
         if (done.has(day)) continue;
         const rows = await repository.rollUpDay(day, clock.now());
         rolledDays.push(day);
-        logger.info({ day, rows }, "listener roll-up done");
+        logger.info({ day, rows }, "analytics roll-up done");
       }
     }
-    // Only rolled-up days lose their raw rows: their listeners are kept in ListenerDaily.
+    // Only rolled-up days lose their raw rows: their listeners are kept in AudienceDaily.
     const deletedRawRows = await repository.deleteRawRolledUpBefore(addDays(dayOf(now), -retentionDays));
     if (deletedRawRows > 0) logger.info({ deletedRawRows, retentionDays }, "raw analytics events past retention deleted");
     return { rolledDays, deletedRawRows };

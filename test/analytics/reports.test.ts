@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../server/adapters/clock.ts";
+import { ReportsRepository } from "../../server/analytics/reports.repository.ts";
 import { createTestEnv, type TestEnv } from "../support/app.ts";
 import { DAYS, expectedDownloads, expectedListeners, GROUPS, seedAnalytics } from "./reports.seed.ts";
 
@@ -144,29 +145,40 @@ describe("GET /api/v1/analytics/downloads", () => {
 });
 
 describe("GET /api/v1/analytics/listeners", () => {
-  const listenerGroups = ["day", "week", "month", "episode", "locale", "app", "device", "os", "country", "campaign"];
-  const filters = ["", `&showId=SHOW`, `&episodeId=EP&locale=ar`, `&showId=SHOW&locale=fr`, "&campaignId=CAMPAIGN"];
+  const groups = ["day", "week", "month", "episode", "locale", "app", "device", "os", "country", "campaign"];
+  const filters = ["", "&showId=SHOW", "&locale=fr", "&episodeId=EP", "&episodeId=EP&locale=ar", "&showId=SHOW&locale=fr", "&campaignId=CAMPAIGN", "&campaignId=none&locale=ar"];
   const fill = (f: string) => f.replace("SHOW", seeded.showA.id).replace("EP", seeded.a1.episode.id).replace("CAMPAIGN", seeded.campaign.id);
+  // Days before the first event and after today, and today (open until tomorrow) in the range.
+  const WIDE = "from=2026-02-26&to=2026-03-12";
 
   async function snapshot() {
     const out: Record<string, unknown> = {};
-    for (const filter of filters) {
-      for (const groupBy of listenerGroups) {
-        const res = await analyst.get(`/api/v1/analytics/listeners?${RANGE}${fill(filter)}&groupBy=${groupBy}`);
-        out[`${filter} ${groupBy}`] = res.status === 200 ? res.body : res.status;
+    for (const measure of ["downloads", "listeners"]) {
+      for (const filter of filters) {
+        for (const groupBy of groups) {
+          const res = await analyst.get(`/api/v1/analytics/${measure}?${WIDE}${fill(filter)}&groupBy=${groupBy}`);
+          out[`${measure}${filter} ${groupBy}`] = res.status === 200 ? res.body : res.status;
+        }
       }
     }
     return out;
   }
 
-  it("gives the same numbers from raw rows and from the roll-up", async () => {
+  it("gives the same numbers for every groupBy and filter from raw rows, from the roll-up, and after retention", async () => {
     const before = await snapshot();
     const result = await env.ctx.analyticsRollup.run();
     expect(result.rolledDays).toEqual(DAYS.slice(0, -1)); // today is not over
+    expect(await env.ctx.db.prisma.audienceDaily.count()).toBeGreaterThan(0);
     expect(await snapshot()).toEqual(before);
-    // Not trivially equal: there are numbers, and the campaign filter refuses finer breakdowns.
-    expect((before[" day"] as { total: number }).total).toBeGreaterThan(0);
-    expect(before["&campaignId=CAMPAIGN country"]).toBe(422);
+    // Retention: the raw rows of the rolled-up days go; their listeners stay in AudienceDaily.
+    expect(await new ReportsRepository(env.ctx.db).deleteRawRolledUpBefore("2026-03-10")).toBeGreaterThan(0);
+    expect(await env.ctx.db.prisma.download.count({ where: { day: { lt: "2026-03-10" } } })).toBe(0);
+    expect(await snapshot()).toEqual(before);
+    // Not trivially equal: there are numbers, and the campaign filter refuses finer listener breakdowns.
+    expect((before["downloads day"] as { total: number }).total).toBe(seeded.events.length);
+    expect((before["listeners day"] as { total: number }).total).toBeGreaterThan(0);
+    expect((before["downloads&campaignId=CAMPAIGN country"] as { total: number }).total).toBeGreaterThan(0);
+    expect(before["listeners&campaignId=CAMPAIGN country"]).toBe(422);
   });
 
   it("counts each day's unique listeners, across episodes and languages", async () => {
