@@ -294,7 +294,12 @@ describe("web admin in a real browser", () => {
     expect(await visitor.locator("audio source").first().getAttribute("src")).toContain(`c=${code}`);
     const playerDownload = await visitor.locator("a[download]").first().getAttribute("href");
     expect(playerDownload).toContain(`c=${code}`);
-    expect(await visitor.evaluate(async (href) => (await (await fetch(href!)).arrayBuffer()).byteLength, playerDownload)).toBeGreaterThan(0);
+    // Clicking the download link: the browser context's own HTTP client (same user agent and cookies),
+    // which follows the 302 to the bucket as a navigation would — a page fetch() would need the
+    // bucket to answer CORS, which a download never does.
+    const fetched = await listener.request.get(new URL(playerDownload!, e2e.baseUrl).href, { headers: { Referer: visitor.url() } });
+    expect(fetched.ok()).toBe(true);
+    expect((await fetched.body()).byteLength).toBeGreaterThan(0);
     await e2e.screenshot(visitor, "ar-episode-public-campaign");
     await listener.close();
 
