@@ -5,13 +5,12 @@
 // listener and a new download written to the database: the heaviest case for recording.
 // The media router is compared on the same bare Express app as the baseline (goal: ratio ≥ 0.7);
 // the whole Sada app, with the middleware every route pays, is reported beside it.
-// Run alone: `npx tsx bench/analytics-delivery.ts` (BENCH_MEDIA_SECONDS to change the length).
+// Run alone: `npm run bench -- analytics-delivery` (BENCH_MEDIA_SECONDS to change the length).
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import express from "express";
 import { applyMigrations } from "../prisma/migration-engine.ts";
 import { createLogger } from "../server/adapters/logger.ts";
@@ -137,9 +136,4 @@ export async function run(): Promise<BenchResult[]> {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const result of await run()) console.log(JSON.stringify(result));
-  process.exit(0);
 }

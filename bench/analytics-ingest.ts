@@ -3,12 +3,11 @@
 // inserted rows summed and upserted into DownloadDaily) — against raw better-sqlite3
 // prepared single-row inserts in one transaction into the same Download table (no dedupe check
 // of the result, no daily sums): the least any writer must do. Both write to a fresh database.
-// Run alone: `npx tsx bench/analytics-ingest.ts` (BENCH_INGEST_EVENTS to change the volume).
+// Run alone: `npm run bench -- analytics-ingest` (BENCH_INGEST_EVENTS to change the volume).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { applyMigrations } from "../prisma/migration-engine.ts";
 import { createDatabase, type Database } from "../server/adapters/database.ts";
 import { createLogger } from "../server/adapters/logger.ts";
@@ -110,9 +109,4 @@ export async function run(): Promise<BenchResult[]> {
     await oursDb.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const result of await run()) console.log(JSON.stringify(result));
-  process.exit(0);
 }

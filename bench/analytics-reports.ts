@@ -23,12 +23,11 @@
 // roll-up held downloads) over the last 30 closed days only — a year of it would need the whole
 // DownloadDaily history seeded (minutes); a year costs about 12 times as much.
 //
-// Run alone: `npx tsx bench/analytics-reports.ts` (BENCH_ANALYTICS_EVENTS to change the size).
+// Run alone: `npm run bench -- analytics-reports` (BENCH_ANALYTICS_EVENTS to change the size).
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import supertest from "supertest";
 import { applyMigrations } from "../prisma/migration-engine.ts";
 import { ManualClock } from "../server/adapters/clock.ts";
@@ -364,9 +363,4 @@ export async function run(): Promise<BenchResult[]> {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const r of await run()) console.log(`${r.name}: baseline ${r.baseline.toFixed(1)}, Sada ${r.ours.toFixed(1)} ${r.unit}${r.goal ? ` (goal ${r.goal})` : ""}${r.notes ? ` — ${r.notes}` : ""}`);
-  process.exit(0);
 }

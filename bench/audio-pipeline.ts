@@ -1,13 +1,12 @@
 // Audio processing overhead: Sada's whole audio job for a 30-minute WAV, through the real queue and
 // worker (SQLite + local storage), against the bare ffmpeg commands doing the same decode,
 // loudness measurement, normalisation and encoding. Goal: ratio ≤ 1.15.
-// Run alone: `npx tsx bench/audio-pipeline.ts` (BENCH_AUDIO_MINUTES=5 for a quicker look).
+// Run alone: `npm run bench -- audio-pipeline` (BENCH_AUDIO_MINUTES=5 for a quicker look).
 import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { applyMigrations } from "../prisma/migration-engine.ts";
@@ -167,8 +166,4 @@ export async function run(): Promise<BenchResult[]> {
     await ctx.close();
     await fsp.rm(dataDir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  for (const result of await run()) console.log(JSON.stringify(result, null, 2));
 }

@@ -3,7 +3,7 @@
 // PUT /api/v1/episodes/:id/variants/:locale/audio; the bytes are generated while sending (a WAV
 // header + noise), never stored on the client side. Its peak RSS (VmHWM in /proc/<pid>/status) is
 // compared with a bare Node http server piping the same upload to a file, measured in the same run.
-// Goal: Sada's peak RSS < 200 MB. Run alone: `npx tsx bench/upload-memory.ts` (BENCH_UPLOAD_MIB=…).
+// Goal: Sada's peak RSS < 200 MB. Run alone: `npm run bench -- upload-memory` (BENCH_UPLOAD_MIB=…).
 import { spawn, type ChildProcess } from "node:child_process";
 import fsp from "node:fs/promises";
 import http from "node:http";
@@ -280,8 +280,4 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  for (const result of await run()) console.log(JSON.stringify(result, null, 2));
 }
