@@ -1,3 +1,4 @@
+import { waitFor } from "../support/wait.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -61,15 +62,6 @@ function startWorkerProcess(): { child: ChildProcess; exited: Promise<{ code: nu
   return { child, exited };
 }
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function uploadedVariant(name: string) {
   const prisma = env.ctx.db.prisma;
@@ -90,7 +82,7 @@ describe("npm run worker", () => {
     const { variantId, jobId } = await uploadedVariant("graceful");
     const { child, exited } = startWorkerProcess();
     try {
-      await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "processing");
+      await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "processing", 30_000);
       child.kill("SIGTERM");
       expect(await exited).toEqual({ code: 0, signal: null });
     } finally {
@@ -103,7 +95,7 @@ describe("npm run worker", () => {
   it("killed mid-job: the lease expires and another worker completes the job", async () => {
     const { variantId, jobId } = await uploadedVariant("killed");
     const { child, exited } = startWorkerProcess();
-    await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "processing");
+    await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "processing", 30_000);
     process.kill(-child.pid!, "SIGKILL");
     await exited;
     expect(await env.ctx.jobs.get(jobId)).toMatchObject({ status: "running", attempts: 1 });
@@ -117,7 +109,7 @@ describe("npm run worker", () => {
     });
     worker.start();
     try {
-      await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "ready");
+      await waitFor(() => variantOf(variantId), (v) => v.audioStatus === "ready", 30_000);
     } finally {
       await worker.stop();
     }

@@ -1,3 +1,4 @@
+import { waitFor } from "../support/wait.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock, systemClock, type Clock } from "../../server/adapters/clock.ts";
 import { createDatabase, type Database } from "../../server/adapters/database.ts";
@@ -42,15 +43,6 @@ function setup(options: { db?: Database; clock?: Clock; handlers?: JobHandlers; 
 
 const payloadOf = (p: unknown) => p as { n: number };
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("job queue and worker", () => {
   it("runs an enqueued job at once, records progress and success", async () => {
