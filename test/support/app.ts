@@ -104,9 +104,13 @@ export async function createTestEnv(options: { env?: Record<string, string>; ove
       return token;
     },
     async close() {
-      await ctx.close();
-      if (pgUrl) await dropTestDatabase(pgUrl);
-      rmSync(dataDir, { recursive: true, force: true });
+      // The database and the files go even when closing fails (a test that broke its own connection).
+      try {
+        await ctx.close();
+      } finally {
+        if (pgUrl) await dropTestDatabase(pgUrl);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
