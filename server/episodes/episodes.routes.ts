@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Clock } from "../adapters/clock.ts";
 import type { Config } from "../config.ts";
@@ -7,7 +6,6 @@ import { ApiRouter, type RouteRegistry } from "../http/api-router.ts";
 import type { Locale } from "../i18n.ts";
 import { EDITORS, READERS } from "../shows/shows.routes.ts";
 import { bodyWasParsed, readUploadText, withUpload } from "../uploads/receive-upload.ts";
-import { releaseUnreadBody } from "../http/unread-body.ts";
 import { presentAudio, presentEpisode, type PresentContext } from "./episodes.presenter.ts";
 import type { EpisodeRecord } from "./episodes.repository.ts";
 import { audioUploadResponse, createEpisodeBody, episodeResponse, idParams, publishBody, updateEpisodeBody, variantParams } from "./episodes.schema.ts";
@@ -26,16 +24,6 @@ export function episodesRoutes(registry: RouteRegistry, episodes: EpisodesServic
   const tmpDir = path.join(config.dataDir, "tmp", "uploads");
   const context = (locale: Locale): PresentContext => ({ publicBaseUrl: config.http.publicBaseUrl, now: clock.now(), locale });
   const present = (episode: EpisodeRecord, locale: Locale) => presentEpisode(episode, context(locale));
-
-  /** Checks that must pass before a body is read; on failure the unread body is not waited for. */
-  const beforeBody = async <T>(req: Request, res: Response, check: () => Promise<T>): Promise<T> => {
-    try {
-      return await check();
-    } catch (err) {
-      releaseUnreadBody(req, res);
-      throw err;
-    }
-  };
 
   api
     .route(
@@ -89,9 +77,9 @@ export function episodesRoutes(registry: RouteRegistry, episodes: EpisodesServic
         response: audioUploadResponse,
         status: 202,
       },
-      async ({ params, req, res, locale }) => {
-        await beforeBody(req, res, () => episodes.requireVariant(params.id, params.locale));
-        const accepted = await withUpload(req, res, { tmpDir, maxBytes: config.media.maxUploadBytes, accept: AUDIO_TYPES }, (file) =>
+      async ({ params, req, locale }) => {
+        await episodes.requireVariant(params.id, params.locale); // before any byte is read
+        const accepted = await withUpload(req, { tmpDir, maxBytes: config.media.maxUploadBytes, accept: AUDIO_TYPES }, (file) =>
           episodes.acceptAudio(params.id, params.locale, file),
         );
         const variant = accepted.episode.variants.find((v) => v.id === accepted.variantId)!;
@@ -109,9 +97,9 @@ export function episodesRoutes(registry: RouteRegistry, episodes: EpisodesServic
         requestContentTypes: ["text/vtt", "application/x-subrip", "multipart/form-data"],
         response: episodeResponse,
       },
-      async ({ params, req, res, locale }) => {
-        await beforeBody(req, res, () => episodes.requireVariant(params.id, params.locale));
-        const bytes = await readUploadText(req, res, { tmpDir, maxBytes: TRANSCRIPT_MAX_BYTES, accept: TRANSCRIPT_TYPES });
+      async ({ params, req, locale }) => {
+        await episodes.requireVariant(params.id, params.locale); // before any byte is read
+        const bytes = await readUploadText(req, { tmpDir, maxBytes: TRANSCRIPT_MAX_BYTES, accept: TRANSCRIPT_TYPES });
         return present(await episodes.setTranscript(params.id, params.locale, bytes), locale);
       },
     )
@@ -130,10 +118,10 @@ export function episodesRoutes(registry: RouteRegistry, episodes: EpisodesServic
         requestContentTypes: ["application/json", "application/json+chapters", "multipart/form-data"],
         response: episodeResponse,
       },
-      async ({ params, req, res, locale }) => {
-        await beforeBody(req, res, () => episodes.requireVariant(params.id, params.locale));
+      async ({ params, req, locale }) => {
+        await episodes.requireVariant(params.id, params.locale); // before any byte is read
         // application/json was parsed by the API's JSON body parser; other types arrive as a file.
-        const input = bodyWasParsed(req) ? (req.body as unknown) : await readUploadText(req, res, { tmpDir, maxBytes: CHAPTERS_MAX_BYTES, accept: CHAPTERS_TYPES });
+        const input = bodyWasParsed(req) ? (req.body as unknown) : await readUploadText(req, { tmpDir, maxBytes: CHAPTERS_MAX_BYTES, accept: CHAPTERS_TYPES });
         return present(await episodes.setChapters(params.id, params.locale, input), locale);
       },
     )

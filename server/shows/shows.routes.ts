@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import { ApiRouter, type RouteRegistry } from "../http/api-router.ts";
 import { withUpload } from "../uploads/receive-upload.ts";
-import { releaseUnreadBody } from "../http/unread-body.ts";
 import { presentShow } from "./shows.presenter.ts";
 import { artworkUploadResponse, createShowBody, idParams, showResponse, updateShowBody } from "./shows.schema.ts";
 import type { ShowsService } from "./shows.service.ts";
@@ -62,15 +61,10 @@ export function showsRoutes(registry: RouteRegistry, shows: ShowsService, config
         requestContentTypes: ["image/jpeg", "image/png", "multipart/form-data"],
         response: artworkUploadResponse,
       },
-      async ({ params, req, res }) => {
-        try {
-          await shows.require(params.id); // 404 before any byte is read
-        } catch (err) {
-          releaseUnreadBody(req, res);
-          throw err;
-        }
+      async ({ params, req }) => {
+        await shows.require(params.id); // 404 before any byte is read (the error handler releases the body)
         const upload = { tmpDir: path.join(config.dataDir, "tmp", "uploads"), maxBytes: Math.min(ARTWORK_MAX_BYTES, config.media.maxUploadBytes), accept: ARTWORK_TYPES };
-        const { view, stored } = await withUpload(req, res, upload, (file) => shows.setArtwork(params.id, file.path));
+        const { view, stored } = await withUpload(req, upload, (file) => shows.setArtwork(params.id, file.path));
         return { artwork: presentShow(view, base).artwork, width: stored.width, height: stored.height };
       },
     );

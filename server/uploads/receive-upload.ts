@@ -4,10 +4,9 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Request, Response } from "express";
+import type { Request } from "express";
 import busboy from "busboy";
 import { AppError, badRequest, payloadTooLarge, unsupportedMedia } from "../errors.ts";
-import { releaseUnreadBody } from "../http/unread-body.ts";
 
 // Request bodies that are files (audio, artwork, transcripts, chapters) are streamed to a temporary
 // file and never held in memory: raw bodies (`Content-Type: audio/mpeg`…) and multipart forms (the
@@ -159,45 +158,40 @@ function receiveMultipart(req: Request, target: string, maxBytes: number, field:
 /**
  * Streams the request body to a new file under `tmpDir`. Errors: 413 payload_too_large, 415
  * unsupported_media (a raw body of a type not in `accept`), 400 upload_empty, upload_missing_file,
- * upload_multipart_invalid, upload_aborted. On error the file is deleted and an unread rest of the
- * body is released (see releaseUnreadBody).
+ * upload_multipart_invalid, upload_aborted. On error the file is deleted; the central error handler
+ * releases an unread rest of the body (http/unread-body.ts).
  */
-export async function receiveUpload(req: Request, res: Response, options: ReceiveOptions): Promise<ReceivedUpload> {
+export async function receiveUpload(req: Request, options: ReceiveOptions): Promise<ReceivedUpload> {
   const { maxBytes, field = "file" } = options;
-  try {
-    // express.json() already read an application/json body: there is nothing left to stream.
-    if (bodyWasParsed(req)) throw unsupportedMedia({ detected: mediaType(req) });
-    const type = mediaType(req) ?? "application/octet-stream";
-    const multipart = type === "multipart/form-data";
-    if (!multipart && !accepts(options.accept, type)) throw unsupportedMedia({ detected: type });
-    const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
-    if (declared !== undefined && declared > maxBytes + (multipart ? MULTIPART_OVERHEAD_BYTES : 0)) throw tooLarge(maxBytes);
-    if (declared === 0 && !multipart) throw badRequest("upload_empty");
+  // express.json() already read an application/json body: there is nothing left to stream.
+  if (bodyWasParsed(req)) throw unsupportedMedia({ detected: mediaType(req) });
+  const type = mediaType(req) ?? "application/octet-stream";
+  const multipart = type === "multipart/form-data";
+  if (!multipart && !accepts(options.accept, type)) throw unsupportedMedia({ detected: type });
+  const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+  if (declared !== undefined && declared > maxBytes + (multipart ? MULTIPART_OVERHEAD_BYTES : 0)) throw tooLarge(maxBytes);
+  if (declared === 0 && !multipart) throw badRequest("upload_empty");
 
-    await fsp.mkdir(options.tmpDir, { recursive: true });
-    const target = path.join(options.tmpDir, `upload-${randomUUID()}`);
-    try {
-      if (multipart) {
-        const received = await receiveMultipart(req, target, maxBytes, field);
-        if (received.bytes === 0) throw badRequest("upload_empty");
-        return { path: target, ...received };
-      }
-      const bytes = await streamToFile(req, target, maxBytes);
-      if (bytes === 0) throw badRequest("upload_empty");
-      return { path: target, bytes, contentType: type };
-    } catch (err) {
-      await fsp.rm(target, { force: true });
-      throw err;
+  await fsp.mkdir(options.tmpDir, { recursive: true });
+  const target = path.join(options.tmpDir, `upload-${randomUUID()}`);
+  try {
+    if (multipart) {
+      const received = await receiveMultipart(req, target, maxBytes, field);
+      if (received.bytes === 0) throw badRequest("upload_empty");
+      return { path: target, ...received };
     }
+    const bytes = await streamToFile(req, target, maxBytes);
+    if (bytes === 0) throw badRequest("upload_empty");
+    return { path: target, bytes, contentType: type };
   } catch (err) {
-    releaseUnreadBody(req, res);
+    await fsp.rm(target, { force: true });
     throw err;
   }
 }
 
 /** Runs `use` on a received upload and deletes the temporary file afterwards, whatever happens. */
-export async function withUpload<T>(req: Request, res: Response, options: ReceiveOptions, use: (upload: ReceivedUpload) => Promise<T>): Promise<T> {
-  const upload = await receiveUpload(req, res, options);
+export async function withUpload<T>(req: Request, options: ReceiveOptions, use: (upload: ReceivedUpload) => Promise<T>): Promise<T> {
+  const upload = await receiveUpload(req, options);
   try {
     return await use(upload);
   } finally {
@@ -206,6 +200,6 @@ export async function withUpload<T>(req: Request, res: Response, options: Receiv
 }
 
 /** Reads a small text upload (transcript, chapters) fully: the size limit keeps it small. */
-export async function readUploadText(req: Request, res: Response, options: ReceiveOptions): Promise<Buffer> {
-  return withUpload(req, res, options, (upload) => fsp.readFile(upload.path));
+export async function readUploadText(req: Request, options: ReceiveOptions): Promise<Buffer> {
+  return withUpload(req, options, (upload) => fsp.readFile(upload.path));
 }
