@@ -3,7 +3,11 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "../server/build.mjs";
 import type { BenchResult } from "./types.ts";
+
+// Benches that start Sada as a process run dist/, as `npm start` does.
+await build();
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);

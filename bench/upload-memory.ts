@@ -1,7 +1,7 @@
-// Memory while receiving a large upload: the real server (`server/main.ts` in its own process, SQLite +
-// local storage, worker off so no processing starts) is sent a 1 GiB WAV as the raw body of
-// PUT /api/v1/episodes/:id/variants/:locale/audio; the bytes are generated while sending (a WAV
-// header + noise), never stored on the client side. Its peak RSS (VmHWM in /proc/<pid>/status) is
+// Memory while receiving a large upload: the real server (what `npm start` runs, in its own process,
+// SQLite + local storage, worker off so no processing starts) is sent a 1 GiB WAV as the raw body of
+// PUT /api/v1/episodes/:id/variants/:locale/audio, then again through the resumable tus endpoint (one
+// PATCH); the bytes are generated while sending (a WAV header + noise), never stored on the client side. Its peak RSS (VmHWM in /proc/<pid>/status) is
 // compared with a bare Node http server piping the same upload to a file, measured in the same run.
 // Goal: Sada's peak RSS < 200 MB. Run alone: `npm run bench -- upload-memory` (BENCH_UPLOAD_MIB=…).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { npmScriptProcess, parseNodeCommand } from "../test/support/npm-script.ts";
 import type { BenchResult } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -98,7 +99,7 @@ interface UploadOutcome {
 }
 
 /** Streams UPLOAD_BYTES (header + low-level noise, made on the fly) to the server, sampling its memory. */
-function upload(port: number, urlPath: string, headers: Record<string, string>, serverPid: number): Promise<UploadOutcome> {
+function upload(port: number, urlPath: string, headers: Record<string, string>, serverPid: number, method = "PUT"): Promise<UploadOutcome> {
   return new Promise((resolve, reject) => {
     let sampledPeak = 0;
     const sampler = setInterval(() => {
@@ -109,7 +110,7 @@ function upload(port: number, urlPath: string, headers: Record<string, string>, 
     }, 25);
     const started = process.hrtime.bigint();
     const req = http.request(
-      { host: "127.0.0.1", port, path: urlPath, method: "PUT", headers: { ...headers, "Content-Type": "audio/wav", "Content-Length": String(UPLOAD_BYTES) } },
+      { host: "127.0.0.1", port, path: urlPath, method, headers: { "Content-Type": "audio/wav", ...headers, "Content-Length": String(UPLOAD_BYTES) } },
       (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (d: string) => (body += d));
@@ -189,13 +190,32 @@ async function api(base: string, method: string, urlPath: string, token: string,
   return json;
 }
 
-async function measureSada(dir: string): Promise<Measured> {
+/** Creates a tus upload for the episode's Arabic variant (what the admin page does); its path. */
+async function createTusUpload(base: string, token: string, episodeId: string): Promise<string> {
+  const meta = (value: string) => Buffer.from(value).toString("base64");
+  const res = await fetch(`${base}/api/v1/uploads/tus`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Tus-Resumable": "1.0.0",
+      "Upload-Length": String(UPLOAD_BYTES),
+      "Upload-Metadata": `episodeId ${meta(episodeId)},locale ${meta("ar")},filename ${meta("bench.wav")},filetype ${meta("audio/wav")}`,
+    },
+  });
+  if (res.status !== 201) throw new Error(`tus create: ${res.status} ${await res.text()}`);
+  return new URL(res.headers.get("location")!, base).pathname;
+}
+
+async function measureSada(dir: string): Promise<{ raw: Measured; tus: Measured }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
+  // What `npm start` runs (BENCH_START_COMMAND, e.g. "node --import tsx server/main.ts", compares another way).
+  const start = process.env.BENCH_START_COMMAND ? parseNodeCommand(process.env.BENCH_START_COMMAND) : npmScriptProcess("start");
+  const child = spawn(process.execPath, start.args, {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...start.env,
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -228,11 +248,21 @@ async function measureSada(dir: string): Promise<Measured> {
       localizations: { ar: { title: "قياس" } },
     });
     const episode = await api(base, "POST", `/api/v1/shows/${show.id}/episodes`, token, { number: 1, variants: { ar: { title: "حلقة" } } });
-    const idle = (await memoryOf(child.pid!)).current;
-    const reset = await resetPeak(child.pid!);
-    const outcome = await upload(port, `/api/v1/episodes/${episode.id}/variants/ar/audio`, { Authorization: `Bearer ${token}` }, child.pid!);
-    const { peak } = await memoryOf(child.pid!);
-    return { ...outcome, peak, idle, reset };
+    const measure = async (send: () => Promise<UploadOutcome>): Promise<Measured> => {
+      const idle = (await memoryOf(child.pid!)).current;
+      const reset = await resetPeak(child.pid!);
+      const outcome = await send();
+      const { peak } = await memoryOf(child.pid!);
+      if (outcome.status >= 300) throw new Error(`upload answered ${outcome.status}: ${outcome.body}`);
+      return { ...outcome, peak, idle, reset };
+    };
+    const raw = await measure(() => upload(port, `/api/v1/episodes/${episode.id}/variants/ar/audio`, { Authorization: `Bearer ${token}` }, child.pid!));
+    // The same bytes again through the resumable (tus) endpoint, in one PATCH, as a client on a good connection.
+    const tusPath = await createTusUpload(base, token, episode.id);
+    const tus = await measure(() =>
+      upload(port, tusPath, { Authorization: `Bearer ${token}`, "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" }, child.pid!, "PATCH"),
+    );
+    return { raw, tus };
   } finally {
     await stop(child);
   }
@@ -242,7 +272,7 @@ export async function run(): Promise<BenchResult[]> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "sada-bench-upload-"));
   try {
     const bare = await measureBaseline(dir);
-    const sada = await measureSada(dir);
+    const { raw: sada, tus } = await measureSada(dir);
     const size = `${(UPLOAD_BYTES / MB).toFixed(0)} MiB`;
     const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
     return [
@@ -258,6 +288,17 @@ export async function run(): Promise<BenchResult[]> {
           `Sada HTTP ${sada.status} in ${sada.seconds.toFixed(1)} s (${mb(UPLOAD_BYTES / sada.seconds)} MB/s), idle RSS ${mb(sada.idle)} MB, sampled peak ${mb(sada.sampledPeak)} MB; ` +
           `bare Node pipe-to-file HTTP ${bare.status} in ${bare.seconds.toFixed(1)} s, idle RSS ${mb(bare.idle)} MB. ` +
           `${sada.peak / MB < GOAL_MB ? "goal met" : "GOAL MISSED"}`,
+      },
+      {
+        name: `peak server RSS while receiving a ${size} audio upload (resumable tus PATCH)`,
+        baseline: mb(bare.peak),
+        ours: mb(tus.peak),
+        unit: "MB",
+        ratio: tus.peak / bare.peak,
+        goal: `Sada < ${GOAL_MB} MB`,
+        notes:
+          `same server, after the raw upload; HTTP ${tus.status} in ${tus.seconds.toFixed(1)} s, idle RSS ${mb(tus.idle)} MB, sampled peak ${mb(tus.sampledPeak)} MB. ` +
+          `${tus.peak / MB < GOAL_MB ? "goal met" : "GOAL MISSED"}`,
       },
       {
         // The part the upload path itself is responsible for, beside what the same bytes cost a bare pipe.

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { applyMigrationsInThread } from "../prisma/migration-thread.ts";
+import { applyMigrationsInChildProcess } from "../prisma/migration-process.ts";
 import { loadConfigOrExit } from "./config.ts";
 import { createApp } from "./app.ts";
 import { createContext } from "./context.ts";
@@ -10,7 +10,7 @@ import { startWorker } from "./jobs/worker.ts";
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.log.level);
-  const applied = await applyMigrationsInThread(config.database);
+  const applied = await applyMigrationsInChildProcess(config.database);
   logger.info({ provider: config.database.provider, applied }, "database migrations checked");
 
   const ctx = await createContext(config, { logger });

@@ -2,8 +2,7 @@
 // "IP to Country Lite" (CC BY 4.0), packaged as @ip-location-db/dbip-country. No network access
 // at install or run time. The licence requires attribution, with a link, wherever results are
 // shown: GEO_ATTRIBUTION is what the README and the analytics dashboard display.
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ipv6Groups, truncateIp } from "../analytics/iab.ts";
@@ -41,7 +40,8 @@ export class CountryDatabase {
     private readonly v6Country: Uint16Array,
   ) {}
 
-  static fromCsv(ipv4NumCsv: Buffer, ipv6Csv: Buffer): CountryDatabase {
+  /** From the two CSV files (paths, read piece by piece) or their contents. */
+  static fromCsv(ipv4NumCsv: Buffer | string, ipv6Csv: Buffer | string): CountryDatabase {
     const v4 = parseIpv4NumCsv(ipv4NumCsv);
     const v6 = parseIpv6Csv(ipv6Csv);
     return new CountryDatabase(v4.start, v4.end, v4.country, v6.start, v6.end, v6.country);
@@ -108,99 +108,141 @@ function countryCode(packed: number): string {
 
 const COMMA = 44;
 const NEWLINE = 10;
-
-function lineCount(csv: Buffer): number {
-  let lines = 0;
-  for (let i = 0; i < csv.length; i++) if (csv[i] === NEWLINE) lines++;
-  return csv.length > 0 && csv[csv.length - 1] !== NEWLINE ? lines + 1 : lines;
-}
+/** The data files are read in pieces this large, so loading never holds their ~30 MB at once. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 function corrupt(kind: string, line: number): Error {
   return new Error(`${DATA_PACKAGE}: ${kind} data out of order or malformed at line ${line}`);
 }
 
+/**
+ * Calls `onLines(buffer, length)` for successive pieces of a CSV source, each holding whole lines
+ * only (the last may lack its newline). A file is read through one reused buffer: the whole file
+ * would be garbage of its size until the next full garbage collection, which a quiet server may not
+ * run for a long time.
+ */
+function forEachLines(source: Buffer | string, onLines: (csv: Buffer, length: number) => void): void {
+  if (typeof source !== "string") return source.length > 0 ? onLines(source, source.length) : undefined;
+  const fd = openSync(source, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let filled = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, null);
+      filled += read;
+      if (read === 0) {
+        if (filled > 0) onLines(buffer, filled);
+        return;
+      }
+      const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
+      if (lastNewline < 0) {
+        if (filled === buffer.length) throw new Error(`${DATA_PACKAGE}: a line longer than ${READ_CHUNK_BYTES} bytes in ${source}`);
+        continue;
+      }
+      onLines(buffer, lastNewline + 1);
+      buffer.copy(buffer, 0, lastNewline + 1, filled);
+      filled -= lastNewline + 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lineCount(source: Buffer | string): number {
+  let lines = 0;
+  forEachLines(source, (csv, length) => {
+    for (let i = 0; i < length; i++) if (csv[i] === NEWLINE) lines++;
+    if (csv[length - 1] !== NEWLINE) lines++;
+  });
+  return lines;
+}
+
 /** Lines `start,end,CC` with decimal addresses; a byte scanner, ~10x faster than split/parseInt. */
-function parseIpv4NumCsv(csv: Buffer) {
-  const capacity = lineCount(csv);
+function parseIpv4NumCsv(source: Buffer | string) {
+  const capacity = lineCount(source);
   const start = new Uint32Array(capacity);
   const end = new Uint32Array(capacity);
   const country = new Uint16Array(capacity);
   let n = 0;
-  let i = 0;
-  const number = () => {
-    let value = 0;
-    while (i < csv.length && csv[i] !== COMMA) value = value * 10 + (csv[i++]! - 48);
-    i++;
-    return value;
-  };
-  while (i < csv.length) {
-    const first = number();
-    const last = number();
-    const code = (csv[i]! << 8) | csv[i + 1]!;
-    while (i < csv.length && csv[i] !== NEWLINE) i++;
-    i++;
-    if (n > 0 && first <= end[n - 1]!) throw corrupt("IPv4", n + 1);
-    start[n] = first;
-    end[n] = last;
-    country[n++] = code;
-  }
+  forEachLines(source, (csv, length) => {
+    let i = 0;
+    const number = () => {
+      let value = 0;
+      while (i < length && csv[i] !== COMMA) value = value * 10 + (csv[i++]! - 48);
+      i++;
+      return value;
+    };
+    while (i < length) {
+      const first = number();
+      const last = number();
+      const code = (csv[i]! << 8) | csv[i + 1]!;
+      while (i < length && csv[i] !== NEWLINE) i++;
+      i++;
+      if (n > 0 && first <= end[n - 1]!) throw corrupt("IPv4", n + 1);
+      start[n] = first;
+      end[n] = last;
+      country[n++] = code;
+    }
+  });
   return { start: start.subarray(0, n), end: end.subarray(0, n), country: country.subarray(0, n) };
 }
 
 /** Lines `start,end,CC` with IPv6 text addresses; keeps the upper 64 bits of each. */
-function parseIpv6Csv(csv: Buffer) {
-  const capacity = lineCount(csv);
+function parseIpv6Csv(source: Buffer | string) {
+  const capacity = lineCount(source);
   const start = new Uint32Array(capacity * 2);
   const end = new Uint32Array(capacity * 2);
   const country = new Uint16Array(capacity);
   const groups = new Uint16Array(8);
   let n = 0;
-  let i = 0;
-  // Reads one address up to the next comma into `target[2n], target[2n+1]`.
-  const address = (target: Uint32Array) => {
-    groups.fill(0);
-    let count = 0;
-    let gapAt = -1; // number of groups before "::"
-    let value = 0;
-    let digits = 0;
-    for (; csv[i] !== COMMA && i < csv.length; i++) {
-      const c = csv[i]!;
-      if (c === 58 /* : */) {
-        if (digits > 0) groups[count++] = value;
-        value = 0;
-        digits = 0;
-        if (csv[i + 1] === 58) {
-          gapAt = count;
-          i++;
+  forEachLines(source, (csv, length) => {
+    let i = 0;
+    // Reads one address up to the next comma into `target[2n], target[2n+1]`.
+    const address = (target: Uint32Array) => {
+      groups.fill(0);
+      let count = 0;
+      let gapAt = -1; // number of groups before "::"
+      let value = 0;
+      let digits = 0;
+      for (; csv[i] !== COMMA && i < length; i++) {
+        const c = csv[i]!;
+        if (c === 58 /* : */) {
+          if (digits > 0) groups[count++] = value;
+          value = 0;
+          digits = 0;
+          if (csv[i + 1] === 58) {
+            gapAt = count;
+            i++;
+          }
+        } else {
+          value = (value << 4) | (c <= 57 ? c - 48 : (c | 32) - 87);
+          digits++;
         }
-      } else {
-        value = (value << 4) | (c <= 57 ? c - 48 : (c | 32) - 87);
-        digits++;
       }
+      if (digits > 0) groups[count++] = value;
+      i++;
+      if (gapAt >= 0) {
+        // Move the groups after "::" to the end, zeros in between.
+        const after = count - gapAt;
+        for (let k = after - 1; k >= 0; k--) groups[8 - after + k] = groups[gapAt + k]!;
+        groups.fill(0, gapAt, 8 - after);
+      }
+      target[2 * n] = ((groups[0]! << 16) | groups[1]!) >>> 0;
+      target[2 * n + 1] = ((groups[2]! << 16) | groups[3]!) >>> 0;
+    };
+    while (i < length) {
+      address(start);
+      address(end);
+      const code = (csv[i]! << 8) | csv[i + 1]!;
+      while (i < length && csv[i] !== NEWLINE) i++;
+      i++;
+      // (At /64 precision a range may start in the /64 where the previous one ends.)
+      if (n > 0 && (start[2 * n]! < end[2 * n - 2]! || (start[2 * n] === end[2 * n - 2] && start[2 * n + 1]! < end[2 * n - 1]!))) {
+        throw corrupt("IPv6", n + 1);
+      }
+      country[n++] = code;
     }
-    if (digits > 0) groups[count++] = value;
-    i++;
-    if (gapAt >= 0) {
-      // Move the groups after "::" to the end, zeros in between.
-      const after = count - gapAt;
-      for (let k = after - 1; k >= 0; k--) groups[8 - after + k] = groups[gapAt + k]!;
-      groups.fill(0, gapAt, 8 - after);
-    }
-    target[2 * n] = ((groups[0]! << 16) | groups[1]!) >>> 0;
-    target[2 * n + 1] = ((groups[2]! << 16) | groups[3]!) >>> 0;
-  };
-  while (i < csv.length) {
-    address(start);
-    address(end);
-    const code = (csv[i]! << 8) | csv[i + 1]!;
-    while (i < csv.length && csv[i] !== NEWLINE) i++;
-    i++;
-    // (At /64 precision a range may start in the /64 where the previous one ends.)
-    if (n > 0 && (start[2 * n]! < end[2 * n - 2]! || (start[2 * n] === end[2 * n - 2] && start[2 * n + 1]! < end[2 * n - 1]!))) {
-      throw corrupt("IPv6", n + 1);
-    }
-    country[n++] = code;
-  }
+  });
   return { start: start.subarray(0, 2 * n), end: end.subarray(0, 2 * n), country: country.subarray(0, n) };
 }
 
@@ -211,9 +253,9 @@ let loading: Promise<CountryDatabase> | undefined;
 export function loadCountryDatabase(): Promise<CountryDatabase> {
   if (database) return Promise.resolve(database);
   loading ??= (async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // after the current start-up work
     const files = dataFiles();
-    const [ipv4, ipv6] = await Promise.all([readFile(files.ipv4), readFile(files.ipv6)]);
-    database ??= CountryDatabase.fromCsv(ipv4, ipv6);
+    database ??= CountryDatabase.fromCsv(files.ipv4, files.ipv6);
     return database;
   })();
   return loading;
@@ -223,7 +265,7 @@ export function loadCountryDatabase(): Promise<CountryDatabase> {
 export function countryOf(ip: string): string {
   if (!database) {
     const files = dataFiles();
-    database = CountryDatabase.fromCsv(readFileSync(files.ipv4), readFileSync(files.ipv6));
+    database = CountryDatabase.fromCsv(files.ipv4, files.ipv6);
   }
   return database.countryOf(ip);
 }

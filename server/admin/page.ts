@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import { dirOf, hasKey, t, type Locale } from "../i18n.ts";
 import type { AuthUser, Role } from "../http/types.ts";
 import type { SafeHtml } from "../http/html.ts";
 import { DIGITS_COOKIE, Formatter, TIME_ZONE_COOKIE, defaultDigits, isTimeZone, type Digits } from "./format.ts";
+import { PROJECT_ROOT } from "../paths.ts";
 
-export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web");
+export const WEB_DIR = path.join(PROJECT_ROOT, "web");
 export const ASSETS_DIR = path.join(WEB_DIR, "assets");
 /** tus-js-client's browser build, served as is from node_modules (no bundler). */
 export const TUS_BROWSER_BUILD = createRequire(import.meta.url).resolve("tus-js-client/dist/tus.min.js");

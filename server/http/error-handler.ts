@@ -3,7 +3,7 @@ import { AppError, notFound } from "../errors.ts";
 import { t, type Locale } from "../i18n.ts";
 import { zodIssuesToDetails } from "./validate.ts";
 import { ZodError } from "zod";
-import { releaseUnreadBody } from "./unread-body.ts";
+import { answerAfterUnreadBody } from "./unread-body.ts";
 
 /** Maps body-parser / raw-stream errors and zod errors to AppErrors; anything else is a 500. */
 export function toAppError(err: unknown, limitLabel?: string): AppError {
@@ -50,11 +50,12 @@ export function errorHandler(jsonLimit: string): ErrorRequestHandler {
     const body = localizeError(appError, req.locale ?? "en", req.id);
     // Refused before its body was read (401 on an upload, unknown show…): let the client finish
     // sending, or close after answering if the body is large, so it can read this answer.
-    releaseUnreadBody(req, res);
-    res.status(appError.status);
-    if (appError.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="sada"');
-    if (appError.status === 429 && appError.params.retryAfterSeconds)
-      res.setHeader("Retry-After", String(appError.params.retryAfterSeconds));
-    res.json({ error: body });
+    answerAfterUnreadBody(req, res, () => {
+      res.status(appError.status);
+      if (appError.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="sada"');
+      if (appError.status === 429 && appError.params.retryAfterSeconds)
+        res.setHeader("Retry-After", String(appError.params.retryAfterSeconds));
+      res.json({ error: body });
+    });
   };
 }

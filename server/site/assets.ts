@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../paths.ts";
 
 // The public site's only static file: its stylesheet, web/assets/site.css, served at
 // /assets/site.css?v=<hash> so browsers may keep it for a year and still get every new version.
 
-export const SITE_CSS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/assets/site.css");
+export const SITE_CSS_FILE = path.join(PROJECT_ROOT, "web", "assets", "site.css");
 export const SITE_CSS_PATH = "/assets/site.css";
 
 let version: string | undefined;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CountryDatabase, countryOf, GEO_ATTRIBUTION, loadCountryDatabase, UNKNOWN_COUNTRY } from "../../server/adapters/geo.ts";
 
@@ -50,6 +53,29 @@ describe("CountryDatabase parsing", () => {
     expect(db.countryOf("2001:db8:0:ffff::1")).toBe("ZZ");
     expect(db.countryOf("2a01:cb00:12:34::1")).toBe("FR");
     expect(db.countryOf("2a01:cb01::1")).toBe("ZZ");
+  });
+
+  it("reads files piece by piece (1 MiB reads) to the same tables as from memory, whatever the line breaks", () => {
+    // 40,000 IPv4 lines (~1.1 MB, so pieces end mid-line), and an IPv6 file without its last newline.
+    const lines = Array.from({ length: 40_000 }, (_, k) => `${k * 1000},${k * 1000 + 999},${k % 2 ? "TN" : "MA"}`);
+    const ipv4Text = Buffer.from(lines.join("\n") + "\n");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sada-geo-"));
+    try {
+      writeFileSync(path.join(dir, "v4.csv"), ipv4Text);
+      writeFileSync(path.join(dir, "v6.csv"), ipv6);
+      const fromFiles = CountryDatabase.fromCsv(path.join(dir, "v4.csv"), path.join(dir, "v6.csv"));
+      const fromMemory = CountryDatabase.fromCsv(ipv4Text, ipv6);
+      expect(fromFiles.rangeCount).toBe(40_003);
+      expect(fromFiles.sizeBytes).toBe(fromMemory.sizeBytes);
+      for (const k of [0, 1, 1234, 36_000, 39_999]) {
+        const ip = [24, 16, 8, 0].map((shift) => ((k * 1000 + 500) >>> shift) & 255).join(".");
+        expect(fromFiles.countryOf(ip)).toBe(k % 2 ? "TN" : "MA");
+      }
+      expect(fromFiles.countryOf("2a01:cb00:12:34::1")).toBe("FR");
+      expect(fromFiles.countryOf("40.0.0.0")).toBe(fromMemory.countryOf("40.0.0.0"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses data that is out of order", () => {

@@ -117,6 +117,45 @@ describe("direct uploads: refused input", () => {
     await noTempFilesSoon();
   });
 
+  it("lets a client still sending a small body finish before answering a refusal, so it reads the answer", async () => {
+    // Refused from the headers alone (unknown episode → 404) while the body is still on its way, on
+    // a `Connection: close` request: answering at once would close the connection under the client.
+    const sendErrors: string[] = [];
+    const events: string[] = [];
+    const answer = await new Promise<{ status: number; body: string }>((resolve) => {
+      const req = http.request({
+        host: "127.0.0.1",
+        port,
+        path: "/api/v1/episodes/nope/variants/ar/audio",
+        method: "PUT",
+        headers: { Authorization: producer, "Content-Type": "audio/wav", "Content-Length": "20000", Connection: "close" },
+      });
+      req.on("error", (err: NodeJS.ErrnoException) => sendErrors.push(err.code ?? err.message));
+      const response = new Promise<{ status: number; body: string }>((done) =>
+        req.on("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (d: string) => (body += d));
+          res.on("end", () => done({ status: res.statusCode!, body }));
+          events.push("answer");
+        }),
+      );
+      req.flushHeaders();
+      req.write(Buffer.alloc(10_000, 1));
+      // The rest slowly, in pieces (a single late write can succeed even on a closed connection).
+      for (let piece = 1; piece <= 10; piece++)
+        setTimeout(() => {
+          if (piece < 10) req.write(Buffer.alloc(1000, piece));
+          else req.end(Buffer.alloc(1000, piece), () => events.push("body sent"));
+        }, 100 + piece * 40);
+      // Both: the answer read, and the rest of the body sent (or failed to send) a little later.
+      void Promise.all([response, new Promise((sent) => setTimeout(sent, 800))]).then(([got]) => resolve(got));
+    });
+    expect(sendErrors).toEqual([]);
+    expect(events).toEqual(["body sent", "answer"]);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body).error.code).toBe("episode_not_found");
+  });
+
   it("leaves nothing behind when the client breaks off midway (raw and multipart)", async () => {
     const { episodeId, variantId } = await newVariant();
     for (const multipart of [false, true]) {

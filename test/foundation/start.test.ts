@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "../../prisma/migration-engine.ts";
+import { npmScriptProcess } from "../support/npm-script.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];
@@ -18,9 +19,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `npm start`'s command as a child process; resolves when it prints that it listens. */
+/** Runs `npm start`'s command (compiled dist/) as a child process; resolves when it prints that it listens. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const command = npmScriptProcess("start");
+  const child = spawn(process.execPath, command.args, { cwd: root, env: { ...process.env, ...command.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -79,6 +81,13 @@ describe("starting Sada", () => {
       const requestLine = first.output().split("\n").find((l) => l.includes('"msg":"request"'));
       expect(requestLine && JSON.parse(requestLine)).toMatchObject({ requestId: expect.any(String), path: "/healthz", status: 200 });
       expect(requestLine).not.toMatch(/127\.0\.0\.1|remoteAddress/);
+      // Files outside the compiled code are found from dist/: translations, web assets.
+      const denied = await fetch(`http://127.0.0.1:${port}/api/v1/shows`, { headers: { "accept-language": "fr" } });
+      expect(denied.status).toBe(401);
+      expect(await denied.json()).toMatchObject({ error: { code: "unauthorized", message: "Vous devez vous connecter." } });
+      const css = await fetch(`http://127.0.0.1:${port}/admin/assets/admin.css`);
+      expect(css.status).toBe(200);
+      expect(await css.text()).toContain("{");
 
       first.child.kill("SIGTERM");
       expect(await first.exited).toBe(0);

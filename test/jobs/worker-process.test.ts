@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Worker } from "../../server/jobs/worker.ts";
 import { makeAudio } from "../support/audio-fixtures.ts";
 import { createTestEnv, type TestEnv } from "../support/app.ts";
+import { npmScriptProcess } from "../support/npm-script.ts";
 
-// `npm run worker` as a real process sharing the test database and storage: it finishes its job on
+// `npm run worker` (compiled dist/) as a real process sharing the test database and storage: it finishes its job on
 // SIGTERM, and when it is killed outright another worker takes the job over once the lease expires.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -50,7 +51,8 @@ function workerEnv(): NodeJS.ProcessEnv {
 
 /** Its own process group, so killing the group also kills its ffmpeg children (as a machine dying would). */
 function startWorkerProcess(): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/worker.ts"], { cwd: ROOT, env: workerEnv(), detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const command = npmScriptProcess("worker");
+  const child = spawn(process.execPath, command.args, { cwd: ROOT, env: { ...workerEnv(), ...command.env }, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>

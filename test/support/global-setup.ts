@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { build } from "../../server/build.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -7,10 +8,13 @@ declare module "vitest" {
 }
 
 /**
+ * dist/ built from the current sources, then
  * TEST_STORAGE=s3: one s3rver on loopback for the whole run; each test file makes its own bucket.
  * (TEST_S3_ENDPOINT may point at another S3-compatible server instead, e.g. MinIO.)
  */
 export default async function setup(project: TestProject) {
+  // Tests that start Sada as a process run dist/, as `npm start` does (its prestart builds it).
+  await build();
   if (process.env.TEST_STORAGE !== "s3") {
     project.provide("s3", null);
     return;
