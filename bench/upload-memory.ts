@@ -275,31 +275,25 @@ export async function run(): Promise<BenchResult[]> {
     const { raw: sada, tus } = await measureSada(dir);
     const size = `${(UPLOAD_BYTES / MB).toFixed(0)} MiB`;
     const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+    const peakRow = (how: string, measured: Measured, notes: string): BenchResult => ({
+      name: `peak server RSS while receiving a ${size} audio upload (${how})`,
+      baseline: mb(bare.peak),
+      ours: mb(measured.peak),
+      unit: "MB",
+      ratio: measured.peak / bare.peak,
+      goal: `Sada < ${GOAL_MB} MB`,
+      notes:
+        `${notes}HTTP ${measured.status} in ${measured.seconds.toFixed(1)} s (${mb(UPLOAD_BYTES / measured.seconds)} MB/s), ` +
+        `idle RSS ${mb(measured.idle)} MB, sampled peak ${mb(measured.sampledPeak)} MB. ${measured.peak / MB < GOAL_MB ? "goal met" : "GOAL MISSED"}`,
+    });
     return [
-      {
-        name: `peak server RSS while receiving a ${size} audio upload (raw body)`,
-        baseline: mb(bare.peak),
-        ours: mb(sada.peak),
-        unit: "MB",
-        ratio: sada.peak / bare.peak,
-        goal: `Sada < ${GOAL_MB} MB`,
-        notes:
-          `${sada.reset ? "peaks since just before the upload (VmHWM reset)" : "VmHWM could not be reset: peaks include start-up"}; ` +
-          `Sada HTTP ${sada.status} in ${sada.seconds.toFixed(1)} s (${mb(UPLOAD_BYTES / sada.seconds)} MB/s), idle RSS ${mb(sada.idle)} MB, sampled peak ${mb(sada.sampledPeak)} MB; ` +
-          `bare Node pipe-to-file HTTP ${bare.status} in ${bare.seconds.toFixed(1)} s, idle RSS ${mb(bare.idle)} MB. ` +
-          `${sada.peak / MB < GOAL_MB ? "goal met" : "GOAL MISSED"}`,
-      },
-      {
-        name: `peak server RSS while receiving a ${size} audio upload (resumable tus PATCH)`,
-        baseline: mb(bare.peak),
-        ours: mb(tus.peak),
-        unit: "MB",
-        ratio: tus.peak / bare.peak,
-        goal: `Sada < ${GOAL_MB} MB`,
-        notes:
-          `same server, after the raw upload; HTTP ${tus.status} in ${tus.seconds.toFixed(1)} s, idle RSS ${mb(tus.idle)} MB, sampled peak ${mb(tus.sampledPeak)} MB. ` +
-          `${tus.peak / MB < GOAL_MB ? "goal met" : "GOAL MISSED"}`,
-      },
+      peakRow(
+        "raw body",
+        sada,
+        `${sada.reset ? "peaks since just before the upload (VmHWM reset)" : "VmHWM could not be reset: peaks include start-up"}; ` +
+          `bare Node pipe-to-file HTTP ${bare.status} in ${bare.seconds.toFixed(1)} s, idle RSS ${mb(bare.idle)} MB; Sada `,
+      ),
+      peakRow("resumable tus PATCH", tus, "same server, after the raw upload; "),
       {
         // The part the upload path itself is responsible for, beside what the same bytes cost a bare pipe.
         name: `RSS growth while receiving a ${size} audio upload (peak − idle before the upload)`,

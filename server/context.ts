@@ -119,6 +119,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     clock,
     logger,
     retentionDays: config.analytics.rawRetentionDays,
+    flushMs: config.analytics.flushMs,
     maxAttempts: config.worker.maxAttempts,
   });
   jobHandlers.register(ROLLUP_QUEUE, analyticsRollup.jobHandler());

@@ -236,6 +236,8 @@ export class ReportsRepository {
     return this.prisma.$transaction(
       async (tx) => {
         await tx.audienceDaily.deleteMany({ where: { day } });
+        // The first statement stores the day's total downloads (all shows, dimension "total"):
+        // daysChangedSinceRollup compares it with later writes.
         for (const scope of ROLLUP_SCOPES) {
           for (const [dimension, column] of Object.entries(DIMENSION_COLUMN)) {
             const groups = [`"day"`, scope.show && `"showId"`, scope.episode && `"episodeId"`, scope.locale && `"locale"`, column && q(column)].filter(Boolean).join(", ");
@@ -262,6 +264,24 @@ export class ReportsRepository {
       },
       { timeout: 120_000 },
     );
+  }
+
+  /**
+   * Rolled-up days in [from, to] that received downloads after their roll-up read them: their raw
+   * rows (one per download, all of them while the day is within retention) no longer number the
+   * total stored. That total is the roll-up's first statement, so a write missed by any of its
+   * statements (PostgreSQL reads each statement's own snapshot) is a write it did not count.
+   */
+  async daysChangedSinceRollup(from: string, to: string): Promise<string[]> {
+    if (from > to) return [];
+    const rows = await this.all<{ day: string }>(
+      `SELECT d."day" FROM (SELECT "day", COUNT(*) AS "n" FROM "Download" WHERE "day" >= ? AND "day" <= ? GROUP BY "day") AS d ` +
+        `JOIN "AnalyticsRollup" AS r ON r."day" = d."day" ` +
+        `LEFT JOIN "AudienceDaily" AS a ON a."day" = d."day" AND a."showId" = '' AND a."episodeId" = '' AND a."locale" = '' AND a."dimension" = 'total' AND a."key" = '' ` +
+        `WHERE COALESCE(a."downloads", 0) <> d."n" ORDER BY d."day"`,
+      [from, to],
+    );
+    return rows.map((r) => r.day);
   }
 
   async isRolledUp(day: string): Promise<boolean> {
