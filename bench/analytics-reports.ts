@@ -6,15 +6,19 @@
 // ar/fr/en, episodes decaying after publication, a pool of listeners each with a fixed app (40,
 // Zipf), device type, OS and country (200, Zipf), and campaigns on about 10 % of listener-days),
 // and what the roll-up would write for them is computed in JS and bulk-inserted: AudienceDaily for
-// the 363 closed days, and the raw Download rows and DownloadDaily for the last 31 days — 30
+// the 363 closed days and AudienceMonthly (their sums per month, listed in AudienceMonthlyDay),
+// and the raw Download rows and DownloadDaily for the last 31 days — 30
 // closed days (raw events are kept 90 days by default) and yesterday (left open, as if the roll-up
 // had not run yet). Today's events are written through Sada's ingestion (TrackingRepository), as
 // the day goes on (see the states below). Running the real roll-up over a whole year would take
 // far too long; its correctness is proven by the tests (test/analytics/reports.test.ts,
-// rollup.test.ts). Here the real roll-up is timed on the last closed day's raw events, and its rows
-// are checked against the synthesised ones; the 30 closed days' reports against the naive baseline's.
+// rollup.test.ts, reports-monthly.test.ts). Here the real roll-up is timed on the last closed
+// day's raw events, and its rows are checked against the synthesised ones (AudienceDaily, and its
+// month in AudienceMonthly, recomputed since the day was rolled up already); the roll-up job's
+// addition of yesterday to its month against a recomputation; the 30 closed days' reports against
+// the naive baseline's.
 //
-// Only part of AudienceDaily is written: every dimension of the all-shows, language, show and
+// Only part of AudienceDaily (and AudienceMonthly) is written: every dimension of the all-shows, language, show and
 // show × language scopes, and the totals of each episode and episode × language — the rows the
 // measured reports read (all shows, one show, by episode). The full roll-up of this year would
 // also hold every dimension of every episode and episode × language (about 20 million more rows,
@@ -205,9 +209,17 @@ export async function run(): Promise<BenchResult[]> {
     // Listener dedupe for the scopes a listener can reach through several variants in a day
     // (an episode × language scope sees each listener once per day by construction).
     const seen = new Int16Array(VARIANT_SCOPE * POOL);
+    // The month so far, per scope and key, as AudienceMonthly holds it: downloads, the sum and the highest of the daily listeners.
+    const monthDownloads = new Int32Array(scopeOf.length * KEYS);
+    const monthListeners = new Int32Array(scopeOf.length * KEYS);
+    const monthPeak = new Int32Array(scopeOf.length * KEYS);
 
     const insertAudience = sqlite.prepare(`INSERT INTO "AudienceDaily" ("day", "showId", "episodeId", "locale", "dimension", "key", "downloads", "listeners") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const insertRollup = sqlite.prepare(`INSERT INTO "AnalyticsRollup" ("day", "rolledAt") VALUES (?, ?)`);
+    const insertMonthly = sqlite.prepare(
+      `INSERT INTO "AudienceMonthly" ("month", "showId", "episodeId", "locale", "dimension", "key", "downloads", "listenersSum", "listenersPeak") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertMonthlyDay = sqlite.prepare(`INSERT INTO "AudienceMonthlyDay" ("day") VALUES (?)`);
     const insertRaw = sqlite.prepare(
       `INSERT INTO "Download" ("day", "variantId", "episodeId", "showId", "locale", "listenerHash", "at", "country", "app", "device", "os", "campaignId", "referrer") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')`,
     );
@@ -224,6 +236,7 @@ export async function run(): Promise<BenchResult[]> {
     const scale = EVENTS / totalWeight;
     let events = 0;
     let audienceRows = 0;
+    let monthlyRows = 0;
     let fullRollupRows = 0;
     let rawRows = 0;
     let dailyRows = 0;
@@ -303,11 +316,29 @@ export async function run(): Promise<BenchResult[]> {
             if (n === 0) continue;
             fullRollupRows++;
             if (scope >= EPISODE_SCOPE && key !== 0) continue; // an episode's breakdowns: counted, not written (see above)
-            insertAudience.run(day, showId, episodeId, locale, keyOf[key][0], keyOf[key][1], n, listeners[scope * KEYS + key]);
+            const i = scope * KEYS + key;
+            insertAudience.run(day, showId, episodeId, locale, keyOf[key][0], keyOf[key][1], n, listeners[i]);
             audienceRows++;
+            monthDownloads[i] += n;
+            monthListeners[i] += listeners[i];
+            monthPeak[i] = Math.max(monthPeak[i], listeners[i]);
           }
         }
         insertRollup.run(day, new Date(dayStart + 86_400_000 + 3_600_000).toISOString());
+        insertMonthlyDay.run(day);
+        if (d === DAYS - OPEN_DAYS - 1 || addDays(day, 1).slice(0, 7) !== day.slice(0, 7)) {
+          // The month's last closed day: its AudienceMonthly rows.
+          for (let i = 0; i < monthDownloads.length; i++) {
+            if (monthDownloads[i] === 0) continue;
+            const [showId, episodeId, locale] = scopeOf[Math.floor(i / KEYS)];
+            const [dimension, key] = keyOf[i % KEYS];
+            insertMonthly.run(day.slice(0, 7), showId, episodeId, locale, dimension, key, monthDownloads[i], monthListeners[i], monthPeak[i]);
+            monthlyRows++;
+          }
+          monthDownloads.fill(0);
+          monthListeners.fill(0);
+          monthPeak.fill(0);
+        }
       })();
       downloads.fill(0);
       listeners.fill(0);
@@ -325,16 +356,26 @@ export async function run(): Promise<BenchResult[]> {
       sqlite
         .prepare(`SELECT "showId", "episodeId", "locale", "dimension", "key", "downloads", "listeners" FROM "AudienceDaily" WHERE "day" = ? AND ("episodeId" = '' OR "dimension" = 'total') ORDER BY 1, 2, 3, 4, 5`)
         .all(day);
+    const monthlyOf = (month: string, onlyWritten = true) =>
+      sqlite
+        .prepare(
+          `SELECT "showId", "episodeId", "locale", "dimension", "key", "downloads", "listenersSum", "listenersPeak" FROM "AudienceMonthly" WHERE "month" = ?` +
+            `${onlyWritten ? ` AND ("episodeId" = '' OR "dimension" = 'total')` : ""} ORDER BY 1, 2, 3, 4, 5`,
+        )
+        .all(month);
     const synthesised = JSON.stringify(audienceOf(rawDay));
+    const synthesisedMonth = JSON.stringify(monthlyOf(rawDay.slice(0, 7)));
     const rollupStarted = performance.now();
+    // Rolled up again (it is in the synthesised roll-up): its month is recomputed from AudienceDaily.
     const rolledRows = await repository.rollUpDay(rawDay, clock.now());
     const rollupMs = performance.now() - rollupStarted;
-    const rollupMatches = JSON.stringify(audienceOf(rawDay)) === synthesised;
-    if (!rollupMatches) throw new Error(`the synthesised AudienceDaily rows of ${rawDay} differ from the real roll-up's`);
+    if (JSON.stringify(audienceOf(rawDay)) !== synthesised) throw new Error(`the synthesised AudienceDaily rows of ${rawDay} differ from the real roll-up's`);
+    if (JSON.stringify(monthlyOf(rawDay.slice(0, 7))) !== synthesisedMonth) throw new Error(`the synthesised AudienceMonthly rows of ${rawDay.slice(0, 7)} differ from the real roll-up's`);
     process.stdout.write(
       `  seeded in ${seedSeconds.toFixed(0)} s (covering index ${indexSeconds.toFixed(0)} s): ${events} simulated downloads → ${audienceRows} AudienceDaily rows written for ${DAYS - OPEN_DAYS} closed days ` +
-        `(the full roll-up: ${fullRollupRows}), ` +
-        `${rawRows} raw and ${dailyRows} DownloadDaily rows; real roll-up of ${rawDay}: ${rollupMs.toFixed(0)} ms, ${rolledRows} rows, identical to the synthesised ones\n`,
+        `(the full roll-up: ${fullRollupRows}), ${monthlyRows} AudienceMonthly rows, ` +
+        `${rawRows} raw and ${dailyRows} DownloadDaily rows; real roll-up of ${rawDay} again (its month recomputed): ${rollupMs.toFixed(0)} ms, ${rolledRows} rows, ` +
+        `identical to the synthesised ones (AudienceDaily and AudienceMonthly)\n`,
     );
 
     // ── Reports over the year in three states: (A) at 00:03, yesterday not rolled up yet and
@@ -417,7 +458,14 @@ export async function run(): Promise<BenchResult[]> {
     const yesterdayRollupStarted = performance.now();
     const { rolledDays } = await ctx.analyticsRollup.run();
     if (rolledDays.join() !== yesterday) throw new Error(`the roll-up job rolled up ${rolledDays.join(", ") || "nothing"}, not yesterday alone`);
-    process.stdout.write(`  real roll-up job at ${clock.now().toISOString().slice(11, 19)} rolling up yesterday: ${(performance.now() - yesterdayRollupStarted).toFixed(0)} ms\n`);
+    process.stdout.write(`  real roll-up job at ${clock.now().toISOString().slice(11, 19)} rolling up yesterday (added to its month): ${(performance.now() - yesterdayRollupStarted).toFixed(0)} ms\n`);
+    // Adding yesterday to its month must give what recomputing the month gives.
+    const addedMonth = JSON.stringify(monthlyOf(yesterday.slice(0, 7), false));
+    const rerollStarted = performance.now();
+    await repository.rollUpDay(yesterday, clock.now());
+    const rerollMs = performance.now() - rerollStarted;
+    if (JSON.stringify(monthlyOf(yesterday.slice(0, 7), false)) !== addedMonth) throw new Error(`AudienceMonthly ${yesterday.slice(0, 7)}: adding ${yesterday} differs from recomputing the month`);
+    process.stdout.write(`  yesterday rolled up again (its month recomputed, identical to the addition): ${rerollMs.toFixed(0)} ms\n`);
 
     const stateB = "only today open (23:00)";
     await ingest(todayEvents.slice(early.length));

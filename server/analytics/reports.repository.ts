@@ -3,9 +3,10 @@ import type { AudienceDimension } from "./analytics.schema.ts";
 
 // Reports read aggregates with plain SQL through the raw driver (the same text on SQLite and
 // PostgreSQL: only the placeholders differ). Closed (rolled-up) days are read from AudienceDaily,
-// one scope and one dimension at a time through its covering index; open days from DownloadDaily
-// (downloads) and the raw Download rows (listeners) — with the very aggregates the roll-up
-// stores, so a day gives the same numbers before and after its roll-up.
+// one scope and one dimension at a time through its covering index — or, for reports by key, whole
+// months of them from AudienceMonthly; open days from DownloadDaily (downloads) and the raw
+// Download rows (listeners) — with the very aggregates the roll-up stores, so a day gives the same
+// numbers before and after its roll-up.
 
 export type Tx = Prisma.TransactionClient;
 
@@ -30,7 +31,7 @@ export const DIMENSION_COLUMN: Record<AudienceDimension, Column | null> = {
   campaign: "campaignId",
 };
 
-/** Inclusive runs of consecutive days, `[from, to]`. */
+/** Inclusive runs of consecutive days, `[from, to]` (or of months, `YYYY-MM`, for AudienceMonthly). */
 export type DayRuns = readonly (readonly [string, string])[];
 
 /**
@@ -80,10 +81,16 @@ const ROLLUP_SCOPES: RollupScope[] = [
 const q = (column: string) => `"${column}"`;
 
 /** `("day" BETWEEN ? AND ? OR …)` for the runs (callers skip the query when there are none). */
-function daysWhere(runs: DayRuns, where: string[], params: unknown[]): void {
-  where.push(`(${runs.map(() => `"day" BETWEEN ? AND ?`).join(" OR ")})`);
+function daysWhere(runs: DayRuns, where: string[], params: unknown[], column: "day" | "month" = "day"): void {
+  where.push(`(${runs.map(() => `${q(column)} BETWEEN ? AND ?`).join(" OR ")})`);
   for (const [from, to] of runs) params.push(from, to);
 }
+
+/** The month's days as a `"day"` range (day strings compare as text; "-31" closes every month). */
+const monthDays = (month: string): [string, string] => [`${month}-01`, `${month}-31`];
+
+const AUDIENCE_KEY = `"showId", "episodeId", "locale", "dimension", "key"`;
+const MONTHLY_COLUMNS = `"month", ${AUDIENCE_KEY}, "downloads", "listenersSum", "listenersPeak"`;
 
 export class ReportsRepository {
   private readonly prisma: PrismaClient;
@@ -91,6 +98,9 @@ export class ReportsRepository {
   constructor(private readonly db: Database) {
     this.prisma = db.prisma;
   }
+
+  /** The provider's text of a statement: `?` placeholders become `$n` on PostgreSQL. */
+  private readonly sqlFor = (text: string) => (this.db.provider === "postgresql" ? toPg(text) : text);
 
   /** Runs a read on the raw driver; `?` placeholders become `$n` on PostgreSQL. */
   private async all<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -158,7 +168,13 @@ export class ReportsRepository {
     return new Set(rows.map((r) => r.day));
   }
 
-  private static audienceWhere(selection: AudienceSelection, runs: DayRuns, where: string[], params: unknown[]): void {
+  /** Days in [from, to] whose AudienceDaily rows AudienceMonthly holds. */
+  async monthlyDays(from: string, to: string): Promise<Set<string>> {
+    const rows = await this.all<{ day: string }>(`SELECT "day" FROM "AudienceMonthlyDay" WHERE "day" >= ? AND "day" <= ?`, [from, to]);
+    return new Set(rows.map((r) => r.day));
+  }
+
+  private static audienceWhere(selection: AudienceSelection, runs: DayRuns, where: string[], params: unknown[], period: "day" | "month" = "day"): void {
     where.push(`"showId" = ?`);
     params.push(selection.showId);
     for (const column of ["episodeId", "locale"] as const) {
@@ -168,7 +184,7 @@ export class ReportsRepository {
     }
     where.push(`"dimension" = ?`);
     params.push(selection.dimension);
-    daysWhere(runs, where, params);
+    daysWhere(runs, where, params, period);
     if (selection.key !== undefined) (where.push(`"key" = ?`), params.push(selection.key));
   }
 
@@ -217,6 +233,36 @@ export class ReportsRepository {
     return rows.map((r) => ({ key: r.key, sum: Number(r.sum), peak: Number(r.peak) }));
   }
 
+  // ── Closed months: AudienceMonthly (whole months of rolled-up days, for reports by key) ──────
+
+  /** Rolled-up downloads per key over the months of `months` (runs of `YYYY-MM`). */
+  async monthlyDownloads(selection: AudienceSelection, months: DayRuns): Promise<KeyCount[]> {
+    if (!ReportsRepository.selects(selection, months)) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    ReportsRepository.audienceWhere(selection, months, where, params, "month");
+    const key = q(selection.groupColumn ?? "key");
+    const rows = await this.all<{ key: string; n: number | string }>(
+      `SELECT ${key} AS "key", SUM("downloads") AS "n" FROM "AudienceMonthly" WHERE ${where.join(" AND ")} GROUP BY ${key}`,
+      params,
+    );
+    return rows.map((r) => ({ key: r.key, n: Number(r.n) }));
+  }
+
+  /** Rolled-up listeners per key over the months of `months`: the sum of the daily counts and the highest one. */
+  async monthlyListenersByKey(selection: AudienceSelection, months: DayRuns): Promise<{ key: string; sum: number; peak: number }[]> {
+    if (!ReportsRepository.selects(selection, months)) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    ReportsRepository.audienceWhere(selection, months, where, params, "month");
+    const key = q(selection.groupColumn ?? "key");
+    const rows = await this.all<{ key: string; sum: number | string; peak: number | string }>(
+      `SELECT ${key} AS "key", SUM("listenersSum") AS "sum", MAX("listenersPeak") AS "peak" FROM "AudienceMonthly" WHERE ${where.join(" AND ")} GROUP BY ${key}`,
+      params,
+    );
+    return rows.map((r) => ({ key: r.key, sum: Number(r.sum), peak: Number(r.peak) }));
+  }
+
   // ── Roll-up and retention ────────────────────────────────────────────────────────────────────
 
   /** The oldest day that still has raw rows (null when there are none). */
@@ -227,12 +273,13 @@ export class ReportsRepository {
 
   /**
    * Replaces a day's roll-up (every scope × dimension: downloads summed from DownloadDaily, exact
-   * even once raw rows are gone; unique listeners counted from the raw rows) and marks the day
-   * rolled up, in one transaction: a re-run gives the same rows, a crash leaves the previous state.
-   * The job only rolls up days that still have their raw rows.
+   * even once raw rows are gone; unique listeners counted from the raw rows), brings its month's
+   * AudienceMonthly rows up to date and marks the day rolled up, in one transaction: a re-run
+   * gives the same rows, a crash leaves the previous state. The job only rolls up days that still
+   * have their raw rows.
    */
   async rollUpDay(day: string, now: Date): Promise<number> {
-    const sql = (text: string) => (this.db.provider === "postgresql" ? toPg(text) : text);
+    const sql = this.sqlFor;
     return this.prisma.$transaction(
       async (tx) => {
         await tx.audienceDaily.deleteMany({ where: { day } });
@@ -260,9 +307,56 @@ export class ReportsRepository {
           }
         }
         await tx.analyticsRollup.upsert({ where: { day }, create: { day, rolledAt: now }, update: { rolledAt: now } });
+        await this.updateMonth(tx, day);
         return tx.audienceDaily.count({ where: { day } });
       },
       { timeout: 120_000 },
+    );
+  }
+
+  /**
+   * Brings the day's month in AudienceMonthly up to date once the day's AudienceDaily rows are
+   * written. A day AudienceMonthly does not hold yet is added to the month's rows; one it holds
+   * (a day rolled up again after late events) makes the month be recomputed from AudienceDaily —
+   * its old figures cannot be taken out of a highest daily count. AudienceMonthlyDay then lists
+   * the days summed: after a recomputation, every day of the month rolled up or with rows.
+   */
+  private async updateMonth(tx: Tx, day: string): Promise<void> {
+    const sql = this.sqlFor;
+    const month = day.slice(0, 7);
+    if ((await tx.audienceMonthlyDay.count({ where: { day } })) === 0) {
+      const greatest = this.db.provider === "postgresql" ? "GREATEST" : "MAX";
+      await tx.$executeRawUnsafe(
+        sql(
+          `INSERT INTO "AudienceMonthly" (${MONTHLY_COLUMNS}) SELECT substr("day", 1, 7), ${AUDIENCE_KEY}, "downloads", "listeners", "listeners" FROM "AudienceDaily" WHERE "day" = ? ` +
+            `ON CONFLICT ("month", ${AUDIENCE_KEY}) DO UPDATE SET "downloads" = "AudienceMonthly"."downloads" + excluded."downloads", ` +
+            `"listenersSum" = "AudienceMonthly"."listenersSum" + excluded."listenersSum", "listenersPeak" = ${greatest}("AudienceMonthly"."listenersPeak", excluded."listenersPeak")`,
+        ),
+        day,
+      );
+      await tx.audienceMonthlyDay.create({ data: { day } });
+      return;
+    }
+    const [first, last] = monthDays(month);
+    await tx.audienceMonthly.deleteMany({ where: { month } });
+    await tx.$executeRawUnsafe(
+      sql(
+        `INSERT INTO "AudienceMonthly" (${MONTHLY_COLUMNS}) SELECT substr("day", 1, 7), ${AUDIENCE_KEY}, SUM("downloads"), SUM("listeners"), MAX("listeners") ` +
+          `FROM "AudienceDaily" WHERE "day" BETWEEN ? AND ? GROUP BY substr("day", 1, 7), ${AUDIENCE_KEY}`,
+      ),
+      first,
+      last,
+    );
+    await tx.audienceMonthlyDay.deleteMany({ where: { day: { gte: first, lte: last } } });
+    await tx.$executeRawUnsafe(
+      sql(
+        `INSERT INTO "AudienceMonthlyDay" ("day") SELECT "day" FROM "AnalyticsRollup" WHERE "day" BETWEEN ? AND ? ` +
+          `UNION SELECT "day" FROM "AudienceDaily" WHERE "day" BETWEEN ? AND ?`,
+      ),
+      first,
+      last,
+      first,
+      last,
     );
   }
 

@@ -64,12 +64,30 @@ interface DaySplit {
   days: string[];
   closed: DayRuns;
   open: DayRuns;
+  /**
+   * For reports by key, the closed days again: whole months (runs of `YYYY-MM`, read from
+   * AudienceMonthly) whose every rolled-up day is in the range, and the other closed days.
+   */
+  months: DayRuns;
+  closedOutsideMonths: DayRuns;
 }
 
 function sumByKey(counts: KeyCount[]): KeyCount[] {
   const sums = new Map<string, number>();
   for (const { key, n } of counts) sums.set(key, (sums.get(key) ?? 0) + n);
   return [...sums].map(([key, n]) => ({ key, n }));
+}
+
+/** Appends `item` to the last run when that run ends at `previous`, else starts a new run. */
+function extendRun(runs: [string, string][], item: string, previous: string): void {
+  const run = runs.at(-1);
+  if (run && run[1] === previous) run[1] = item;
+  else runs.push([item, item]);
+}
+
+/** The month before `YYYY-MM`. */
+function previousMonth(month: string): string {
+  return addDays(`${month}-01`, -1).slice(0, 7);
 }
 
 function eachDay(from: string, to: string): string[] {
@@ -121,23 +139,36 @@ export class ReportsService {
     return scope;
   }
 
-  /** Splits the range's days up to today into rolled-up and open runs. */
+  /**
+   * Splits the range's days up to today into rolled-up and open runs. A month is read from
+   * AudienceMonthly when the days it holds are exactly the month's rolled-up days, all of them
+   * inside the range (its open days in the range are read as open days, like any other).
+   */
   private async split(from: string, to: string): Promise<DaySplit> {
     const last = minDay(to, this.today());
-    if (last < from) return { days: [], closed: [], open: [] };
-    const rolled = await this.repository.rolledDays(from, last);
+    if (last < from) return { days: [], closed: [], open: [], months: [], closedOutsideMonths: [] };
+    // The first and last months' other days too: whether a rolled-up day lies outside the range.
+    const around = [`${from.slice(0, 7)}-01`, `${last.slice(0, 7)}-31`] as const;
+    const [rolledAround, monthlyAround] = await Promise.all([this.repository.rolledDays(...around), this.repository.monthlyDays(...around)]);
+    const wholeMonths = new Set<string>();
+    for (const day of rolledAround) wholeMonths.add(day.slice(0, 7));
+    for (const day of rolledAround) if (day < from || day > last || !monthlyAround.has(day)) wholeMonths.delete(day.slice(0, 7));
+    for (const day of monthlyAround) if (!rolledAround.has(day)) wholeMonths.delete(day.slice(0, 7));
     const days = eachDay(from, last);
     const closed: [string, string][] = [];
     const open: [string, string][] = [];
-    let previous = "";
+    const closedOutsideMonths: [string, string][] = [];
+    const months: [string, string][] = [];
     for (const day of days) {
-      const runs = rolled.has(day) ? closed : open;
-      const run = runs.at(-1);
-      if (run && run[1] === previous) run[1] = day;
-      else runs.push([day, day]);
-      previous = day;
+      const month = day.slice(0, 7);
+      if (!rolledAround.has(day)) extendRun(open, day, addDays(day, -1));
+      else {
+        extendRun(closed, day, addDays(day, -1));
+        if (!wholeMonths.has(month)) extendRun(closedOutsideMonths, day, addDays(day, -1));
+        else if (months.at(-1)?.[1] !== month) extendRun(months, month, previousMonth(month));
+      }
     }
-    return { days, closed, open };
+    return { days, closed, open, months, closedOutsideMonths };
   }
 
   /**
@@ -171,8 +202,11 @@ export class ReportsService {
     } else {
       const split = await this.split(from, to);
       const selections = await this.selections(scope, query.groupBy);
+      // Per day: AudienceDaily. Per key: whole months from AudienceMonthly, the other closed days from AudienceDaily.
+      const byDay = isTimeGroup(query.groupBy);
       const parts = await Promise.all([
-        ...selections.map((selection) => this.repository.rolledDownloads(selection, split.closed, isTimeGroup(query.groupBy))),
+        ...selections.map((selection) => this.repository.rolledDownloads(selection, byDay ? split.closed : split.closedOutsideMonths, byDay)),
+        ...(byDay ? [] : selections.map((selection) => this.repository.monthlyDownloads(selection, split.months))),
         this.repository.downloadsBy(scope, split.open, column),
       ]);
       counts = sumByKey(parts.flat());
@@ -229,12 +263,18 @@ export class ReportsService {
       }
       rows = [...buckets].map(([key, b]) => ({ key, listeners: oneDecimal(b.sum / b.days), peak: b.peak }));
     } else {
-      // Per key: the sum of the daily counts (for the average) and the highest one. Closed and open
-      // days are different days, so their sums add and the peak is the higher of the two.
+      // Per key: the sum of the daily counts (for the average) and the highest one. Whole months,
+      // the other closed days and the open days are different days, so their sums add and the
+      // peak is the highest of the three.
       const column = GROUP_COLUMN[groupBy];
       const selections = await this.selections(scope, groupBy);
       const [rolled, raw] = await Promise.all([
-        Promise.all(selections.map((selection) => this.repository.rolledListenersByKey(selection, split.closed))),
+        Promise.all(
+          selections.flatMap((selection) => [
+            this.repository.monthlyListenersByKey(selection, split.months),
+            this.repository.rolledListenersByKey(selection, split.closedOutsideMonths),
+          ]),
+        ),
         this.repository.rawListeners(scope, column, split.open),
       ]);
       const byKey = new Map<string, { sum: number; peak: number }>();

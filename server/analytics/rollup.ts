@@ -48,7 +48,8 @@ export const rollupJobId = (at: Date) => `${ROLLUP_QUEUE}:${at.toISOString().sli
  * Each closed UTC day is summed once per scope and dimension into AudienceDaily: downloads from
  * DownloadDaily (kept exact as events are written) and unique listeners from the raw rows
  * (distinct counts do not add up, so every scope gets its own), so long-range reports read a few
- * rows per day.
+ * rows per day — and, by key, a few rows per month from AudienceMonthly, kept up to date in the
+ * same transaction (ReportsRepository.rollUpDay).
  */
 export class AnalyticsRollup {
   private readonly graceMs: number;
