@@ -265,7 +265,8 @@ describe("web admin in a real browser", () => {
     await expect
       .poll(async () => (await page.reload(), await page.locator('[data-kpi="downloads"]').textContent()), { timeout: 20_000, interval: 1000 })
       .toBe("1");
-    expect(await page.locator("main").textContent()).toContain("Apple Podcasts");
+    // The breakdowns load beside the totals: wait for the apps table, not just the KPI.
+    await expect.poll(() => page.locator('[data-breakdown="app"] tbody').textContent()).toContain("Apple Podcasts");
     expect(await page.locator(".chart svg").count()).toBe(1);
 
     // --- a campaign link: created in the admin, copied, followed by a listener who downloads the
