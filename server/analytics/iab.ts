@@ -202,9 +202,17 @@ export class RangeCoverage {
 // ---------------------------------------------------------------------------------------------
 // Days and addresses
 
+const DAY_MS = 86_400_000;
+/** The last day asked for, [start, end) in ms: every tracked request asks, nearly always for today. */
+let lastDay = { start: 0, end: 0, text: "" };
+
 /** The UTC calendar day of an instant, `YYYY-MM-DD`: downloads are unique per day in UTC. */
 export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  const time = date.getTime();
+  if (time >= lastDay.start && time < lastDay.end) return lastDay.text;
+  const start = Math.floor(time / DAY_MS) * DAY_MS; // UTC days are exactly DAY_MS long in JavaScript time
+  lastDay = { start, end: start + DAY_MS, text: date.toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 /** Parses an IPv6 address (any valid notation, including a dotted IPv4 tail) into 8 groups. */

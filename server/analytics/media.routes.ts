@@ -18,13 +18,14 @@ const MEDIA_CACHE_CONTROL = "private, max-age=300";
 const [PLAYER_PARAM, PLAYER_VALUE] = SADA_PLAYER_QUERY.split("=") as [string, string];
 
 function requestFacts(req: Request): MediaRequestFacts {
-  const campaign = req.query[CAMPAIGN_QUERY];
+  const query = req.query; // Express 5 parses the query string again on every read of req.query
+  const campaign = query[CAMPAIGN_QUERY];
   return {
     method: req.method,
     rangeHeader: req.headers.range,
     userAgent: req.headers["user-agent"],
     referrer: req.headers.referer,
-    sadaPlayer: req.query[PLAYER_PARAM] === PLAYER_VALUE,
+    sadaPlayer: query[PLAYER_PARAM] === PLAYER_VALUE,
     campaignCode: isCampaignCode(campaign) ? campaign : undefined,
     ip: req.ip,
   };

@@ -2,7 +2,7 @@
 // part and the user agent, keyed by a random secret ("salt") that changes every UTC day and is
 // deleted 48 hours after it was created. Once a salt is gone, nobody — not even someone holding
 // the database and the server — can recompute a hash from an IP address to link it to a listener.
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type { Clock } from "../adapters/clock.ts";
 import { truncateIp, utcDay } from "./iab.ts";
 
@@ -15,6 +15,13 @@ export function newSaltSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
+/** The day secret as a key object, decoded once per secret rather than once per request. */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+function hmacKey(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret, "base64url")) };
+  return lastKey.key;
+}
+
 /**
  * HMAC-SHA256(day secret, network ‖ user agent), truncated to 16 bytes, base64url (22 chars).
  * The address is reduced first (IPv6 to its /64, IPv4-mapped to IPv4), so the same connection
@@ -22,7 +29,7 @@ export function newSaltSecret(): string {
  */
 export function listenerHash(secretForDay: string, ip: string, userAgent: string | null | undefined): string {
   const network = truncateIp(ip) ?? ip.trim();
-  return createHmac("sha256", Buffer.from(secretForDay, "base64url"))
+  return createHmac("sha256", hmacKey(secretForDay))
     .update(network)
     .update("\n")
     .update(userAgent ?? "")

@@ -42,7 +42,8 @@ export interface MediaTarget {
 }
 
 /** A download waiting in the buffer; its campaign code is resolved to an id when written. */
-type PendingDownload = Omit<DownloadRow, "campaignId"> & { campaignCode: string };
+/** A download waiting in the buffer: its row, the campaign id filled in from the code when written. */
+type PendingDownload = DownloadRow & { campaignCode: string };
 
 interface Listener {
   day: string;
@@ -215,6 +216,7 @@ export class TrackingService {
     });
     const ip = request.ip;
     if (!decision.countable || !ip) return false;
+    const now = this.deps.clock.now();
     const build = (day: string, secret: string): Listener => ({
       day,
       hash: listenerHash(secret, ip, request.userAgent),
@@ -222,9 +224,8 @@ export class TrackingService {
       agent: decision.agent,
       referrer: this.referrerHost(request.referrer),
       campaignCode: request.campaignCode ?? "",
-      at: this.deps.clock.now(),
+      at: now,
     });
-    const now = this.deps.clock.now();
     const secret = this.deps.salts.peekSecretForToday();
     if (secret) then(build(utcDay(now), secret));
     else {
@@ -282,6 +283,7 @@ export class TrackingService {
       device: listener.agent.device,
       os: listener.agent.os,
       campaignCode: listener.campaignCode,
+      campaignId: "",
       referrer: listener.referrer,
     });
   }
@@ -299,8 +301,9 @@ export class TrackingService {
 
   private async write(batch: PendingDownload[]): Promise<void> {
     const campaignIds = await this.campaignIds(batch);
-    const rows: DownloadRow[] = batch.map(({ campaignCode, ...row }) => ({ ...row, campaignId: campaignCode ? (campaignIds.get(campaignCode) ?? "") : "" }));
-    await this.deps.repository.insertDownloads(rows);
+    // In place: copying every buffered download would double what the buffer allocates.
+    for (const download of batch) download.campaignId = download.campaignCode ? (campaignIds.get(download.campaignCode) ?? "") : "";
+    await this.deps.repository.insertDownloads(batch);
   }
 
   /** Campaign code → id, from a small cache refreshed every minute (unknown codes → ""). */
