@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { transform } from "esbuild";
+import { PROJECT_ROOT } from "./paths.mjs";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DIST_DIR = path.join(PROJECT_ROOT, "dist");
 /** The source folders compiled (prisma/migrations holds SQL only). */
 const SOURCE_DIRS = ["server", "prisma"];

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import i18next, { type i18n as I18n } from "i18next";
-import { PROJECT_ROOT } from "./paths.ts";
+import { PROJECT_ROOT } from "./paths.mjs";
 
 export const SUPPORTED_LOCALES = ["ar", "fr", "en"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];

@@ -162,6 +162,7 @@ function forEachLines(source: Buffer | string, onLines: (csv: Buffer, length: nu
   }
 }
 
+/** Lines in the source: a first pass, so the tables are allocated once at their exact size. */
 function lineCount(source: Buffer | string): number {
   let lines = 0;
   forEachLines(source, (csv, length) => {

@@ -7,7 +7,7 @@ import { dirOf, hasKey, t, type Locale } from "../i18n.ts";
 import type { AuthUser, Role } from "../http/types.ts";
 import type { SafeHtml } from "../http/html.ts";
 import { DIGITS_COOKIE, Formatter, TIME_ZONE_COOKIE, defaultDigits, isTimeZone, type Digits } from "./format.ts";
-import { PROJECT_ROOT } from "../paths.ts";
+import { PROJECT_ROOT } from "../paths.mjs";
 
 export const WEB_DIR = path.join(PROJECT_ROOT, "web");
 export const ASSETS_DIR = path.join(WEB_DIR, "assets");

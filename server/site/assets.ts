@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../paths.ts";
+import { PROJECT_ROOT } from "../paths.mjs";
 
 // The public site's only static file: its stylesheet, web/assets/site.css, served at
 // /assets/site.css?v=<hash> so browsers may keep it for a year and still get every new version.

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../server/build.mjs";
+import { PROJECT_ROOT } from "../../server/paths.mjs";
 
 /**
  * The Node process `npm run <script>` starts: its arguments (after `node`) and the environment
