@@ -85,6 +85,7 @@ export async function run(): Promise<BenchResult[]> {
       await buffer.flush();
     }
     await buffer.close();
+    await repository.close();
     const oursSeconds = (performance.now() - started) / 1000;
 
     const stored = await oursDb.prisma.download.count();

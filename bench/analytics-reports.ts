@@ -439,6 +439,7 @@ export async function run(): Promise<BenchResult[]> {
       }
     };
     const tracking = new TrackingRepository(ctx.db);
+    ctx.onClose(() => tracking.close());
     const ingest = async (rows: DownloadRow[]) => {
       for (let i = 0; i < rows.length; i += INSERT_BATCH) await tracking.insertDownloads(rows.slice(i, i + INSERT_BATCH));
     };

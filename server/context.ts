@@ -80,7 +80,7 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
-  const db = await createDatabase(config.database);
+  const db = await createDatabase(config.database, (err) => logger.warn({ err }, "database connection lost while idle; it will be replaced"));
   const storage = overrides.storage ?? (await createStorage(config.storage));
   const hooks: (() => Promise<void> | void)[] = [];
   const accounts = new AccountsService(new AccountsRepository(db.prisma), overrides.hasher ?? argon2Hasher, clock, config.accounts, logger);

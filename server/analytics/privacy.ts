@@ -30,9 +30,7 @@ function hmacKey(secret: string): KeyObject {
 export function listenerHash(secretForDay: string, ip: string, userAgent: string | null | undefined): string {
   const network = truncateIp(ip) ?? ip.trim();
   return createHmac("sha256", hmacKey(secretForDay))
-    .update(network)
-    .update("\n")
-    .update(userAgent ?? "")
+    .update(`${network}\n${userAgent ?? ""}`)
     .digest()
     .subarray(0, LISTENER_HASH_BYTES)
     .toString("base64url");

@@ -1,38 +1,20 @@
-import type BetterSqlite3 from "better-sqlite3";
 import type { Database, PrismaClient } from "../adapters/database.ts";
+import { ThreadClient } from "../adapters/worker-thread.ts";
 import { liveVariantWhere } from "../feeds/feeds.repository.ts";
+import { DAILY_COLUMNS, DAILY_KEY, DAILY_UPSERT, DOWNLOAD_COLUMNS, quoted, type DownloadRow } from "./download-sql.ts";
+import type { DownloadWriterThreadData } from "./download-writer.thread.ts";
+
+export type { DownloadRow };
 
 // Database access of tracked delivery: which audio a media URL may deliver, campaign codes, and
 // the ingestion hot path — counted downloads written in batches with raw SQL (one transaction per
 // batch: the Download rows, de-duplicated by their unique key, and the DownloadDaily sums of the
-// rows actually inserted, so the sums stay exact whatever number of processes write).
+// rows actually inserted, so the sums stay exact whatever number of processes write). On SQLite
+// the batches are written by a worker thread with its own connection (better-sqlite3 blocks the
+// thread it runs on); PostgreSQL does the work in its own server.
 
-/** One counted download, as stored. Dimension columns use "" for "none". */
-export interface DownloadRow {
-  day: string;
-  variantId: string;
-  episodeId: string;
-  showId: string;
-  locale: string;
-  listenerHash: string;
-  at: Date;
-  country: string;
-  app: string;
-  device: string;
-  os: string;
-  campaignId: string;
-  referrer: string;
-}
-
-const DOWNLOAD_COLUMNS = ["day", "variantId", "episodeId", "showId", "locale", "listenerHash", "at", "country", "app", "device", "os", "campaignId", "referrer"] as const;
-const DAILY_KEY = ["day", "variantId", "app", "device", "os", "country", "campaignId"] as const;
-const DAILY_COLUMNS = ["day", "variantId", "episodeId", "showId", "locale", "app", "device", "os", "country", "campaignId"] as const;
-const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
-
-const DAILY_UPSERT = `ON CONFLICT (${quoted(DAILY_KEY)}) DO UPDATE SET "downloads" = "DownloadDaily"."downloads" + excluded."downloads"`;
-
-/** Prisma writes SQLite DateTime as ISO text with an explicit offset; raw writes use the same form. */
-const sqliteDateTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
+/** The SQLite writer thread stops after this long without batches (it is restarted on the next). */
+const WRITER_IDLE_MS = 5 * 60_000;
 
 const mediaSelect = {
   id: true,
@@ -44,14 +26,22 @@ const mediaSelect = {
 
 export type LiveMediaRecord = NonNullable<Awaited<ReturnType<TrackingRepository["findLiveMedia"]>>>;
 
-type DailyRow = Pick<DownloadRow, (typeof DAILY_COLUMNS)[number]>;
-
 export class TrackingRepository {
   private readonly prisma: PrismaClient;
-  private sqliteWrite: ((rows: DownloadRow[]) => number) | undefined;
+  private readonly sqliteWriter: ThreadClient<DownloadRow[], number> | undefined;
+  private readonly writeBatch: (rows: DownloadRow[]) => Promise<number>;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.prisma = db.prisma;
+    const raw = db.raw;
+    if (raw.provider === "sqlite") {
+      const data: DownloadWriterThreadData = { file: raw.sqlite.name };
+      const writer = new ThreadClient<DownloadRow[], number>({ entry: new URL("./download-writer.thread.ts", import.meta.url), data, idleMs: WRITER_IDLE_MS });
+      this.sqliteWriter = writer;
+      this.writeBatch = (rows) => writer.call(rows);
+    } else {
+      this.writeBatch = (rows) => this.insertPostgres(raw.pool, rows);
+    }
   }
 
   /** The variant with its renditions if listeners may get it at `now` (the feeds' rule), else null. */
@@ -71,39 +61,12 @@ export class TrackingRepository {
    */
   async insertDownloads(rows: DownloadRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    return this.db.raw.provider === "sqlite" ? this.insertSqlite(this.db.raw.sqlite, rows) : this.insertPostgres(this.db.raw.pool, rows);
+    return this.writeBatch(rows);
   }
 
-  private insertSqlite(sqlite: BetterSqlite3.Database, rows: DownloadRow[]): number {
-    this.sqliteWrite ??= this.sqliteWriter(sqlite);
-    return this.sqliteWrite(rows);
-  }
-
-  /**
-   * One transaction: each row inserted by a prepared statement that ignores a conflict on the
-   * unique key (better-sqlite3 runs it in-process, faster than multi-row VALUES with RETURNING),
-   * the inserted ones summed in memory, then the sums upserted into DownloadDaily.
-   */
-  private sqliteWriter(sqlite: BetterSqlite3.Database): (rows: DownloadRow[]) => number {
-    const insert = sqlite.prepare(
-      `INSERT INTO "Download" (${quoted(DOWNLOAD_COLUMNS)}) VALUES (${DOWNLOAD_COLUMNS.map(() => "?").join(",")}) ON CONFLICT ("variantId", "day", "listenerHash") DO NOTHING`,
-    );
-    const upsert = sqlite.prepare(`INSERT INTO "DownloadDaily" (${quoted(DAILY_COLUMNS)}, "downloads") VALUES (${DAILY_COLUMNS.map(() => "?").join(",")}, ?) ${DAILY_UPSERT}`);
-    return sqlite.transaction((batch: DownloadRow[]) => {
-      const daily = new Map<string, DailyRow & { downloads: number }>();
-      let inserted = 0;
-      for (const row of batch) {
-        const { changes } = insert.run(row.day, row.variantId, row.episodeId, row.showId, row.locale, row.listenerHash, sqliteDateTime(row.at), row.country, row.app, row.device, row.os, row.campaignId, row.referrer);
-        if (changes === 0) continue; // already counted: same variant, day and listener
-        inserted++;
-        const key = `${row.day}\u0000${row.variantId}\u0000${row.app}\u0000${row.device}\u0000${row.os}\u0000${row.country}\u0000${row.campaignId}`;
-        const sum = daily.get(key);
-        if (sum) sum.downloads++;
-        else daily.set(key, { day: row.day, variantId: row.variantId, episodeId: row.episodeId, showId: row.showId, locale: row.locale, app: row.app, device: row.device, os: row.os, country: row.country, campaignId: row.campaignId, downloads: 1 });
-      }
-      for (const s of daily.values()) upsert.run(s.day, s.variantId, s.episodeId, s.showId, s.locale, s.app, s.device, s.os, s.country, s.campaignId, s.downloads);
-      return inserted;
-    });
+  /** Stops the SQLite writer thread (after the batches sent to it are written). */
+  close(): Promise<void> {
+    return this.sqliteWriter?.close() ?? Promise.resolve();
   }
 
   /**

@@ -41,7 +41,6 @@ export interface MediaTarget {
   thresholdBytes: number;
 }
 
-/** A download waiting in the buffer; its campaign code is resolved to an id when written. */
 /** A download waiting in the buffer: its row, the campaign id filled in from the code when written. */
 type PendingDownload = DownloadRow & { campaignCode: string };
 
@@ -82,7 +81,7 @@ const MAX_REFERRER_HOST = 255;
 
 export class TrackingService {
   private readonly buffer: EventBuffer<PendingDownload>;
-  private readonly media = new RecentMap<{ at: number; record: Promise<LiveMediaRecord | null> }>(MEDIA_CACHE_ENTRIES);
+  private readonly media = new RecentMap<{ at: number; targets: Promise<Map<string, MediaTarget> | null> }>(MEDIA_CACHE_ENTRIES);
   /** Per (variant, day, listener): `true` once counted, else per rendition the bytes delivered so far. */
   private readonly listeners = new RecentMap<true | RangeCoverage>(LISTENER_ENTRIES);
   private readonly campaigns = new Map<string, { at: number; id: string }>();
@@ -116,21 +115,10 @@ export class TrackingService {
    * Anything else is a 404 `media_not_found`, and nothing is counted.
    */
   async resolve(variantId: string, file: string): Promise<MediaTarget> {
-    const record = variantId.length <= 64 && file.length <= 32 ? await this.liveMedia(variantId) : null;
-    // The URL must be exactly the one feeds and pages hand out (kind and the stored file's extension).
-    const path = `/media/${variantId}/${file}`;
-    const rendition = record?.renditions.find((r) => mediaPath(record.id, r) === path);
-    if (!record || !rendition) throw notFound("media_not_found");
-    return {
-      variantId: record.id,
-      episodeId: record.episodeId,
-      showId: record.episode.showId,
-      locale: record.locale,
-      kind: rendition.kind,
-      storageKey: rendition.storageKey,
-      contentType: rendition.mimeType,
-      thresholdBytes: downloadThresholdBytes(rendition),
-    };
+    const targets = variantId.length <= 64 && file.length <= 32 ? await this.liveTargets(variantId) : null;
+    const target = targets?.get(file);
+    if (!target) throw notFound("media_not_found");
+    return target;
   }
 
   /** Where to redirect for this key (CDN or presigned URL), reused for a while; null when Sada streams it. */
@@ -189,17 +177,22 @@ export class TrackingService {
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
     await Promise.all(this.identifying);
-    await this.buffer.close();
+    try {
+      await this.buffer.close();
+    } finally {
+      await this.deps.repository.close();
+    }
   }
 
-  private liveMedia(variantId: string): Promise<LiveMediaRecord | null> {
+  /** A live variant's targets by file name (`main.mp3`…), cached for a second; null when not live. */
+  private liveTargets(variantId: string): Promise<Map<string, MediaTarget> | null> {
     const now = Date.now();
     const cached = this.media.get(variantId);
-    if (cached && now - cached.at < MEDIA_LOOKUP_TTL_MS) return cached.record;
-    const record = this.deps.repository.findLiveMedia(variantId, this.deps.clock.now());
-    this.media.set(variantId, { at: now, record });
-    record.catch(() => this.media.delete(variantId));
-    return record;
+    if (cached && now - cached.at < MEDIA_LOOKUP_TTL_MS) return cached.targets;
+    const targets = this.deps.repository.findLiveMedia(variantId, this.deps.clock.now()).then((record) => record && mediaTargets(record));
+    this.media.set(variantId, { at: now, targets });
+    targets.catch(() => this.media.delete(variantId));
+    return targets;
   }
 
   /**
@@ -328,6 +321,27 @@ export class TrackingService {
     }
     return ids;
   }
+}
+
+/** What each rendition of a live variant delivers, by the file name its media URL ends with. */
+function mediaTargets(record: LiveMediaRecord): Map<string, MediaTarget> {
+  const prefix = `/media/${record.id}/`;
+  const targets = new Map<string, MediaTarget>();
+  for (const rendition of record.renditions) {
+    // The URL must be exactly the one feeds and pages hand out (kind and the stored file's extension).
+    const path = mediaPath(record.id, rendition);
+    targets.set(path.slice(prefix.length), {
+      variantId: record.id,
+      episodeId: record.episodeId,
+      showId: record.episode.showId,
+      locale: record.locale,
+      kind: rendition.kind,
+      storageKey: rendition.storageKey,
+      contentType: rendition.mimeType,
+      thresholdBytes: downloadThresholdBytes(rendition),
+    });
+  }
+  return targets;
 }
 
 /**

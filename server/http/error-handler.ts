@@ -15,6 +15,8 @@ export function toAppError(err: unknown, limitLabel?: string): AppError {
     return new AppError("payload_too_large", 413, { limit: limitLabel ?? (e.limit ? `${e.limit} bytes` : "") });
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new AppError("unsupported_media", 415);
   if (e?.type === "request.aborted") return new AppError("bad_request", 400);
+  // Express's router could not decode a path parameter (broken percent-encoding).
+  if (err instanceof URIError && e.status === 400) return new AppError("malformed_url", 400);
   return new AppError("internal_error", 500);
 }
 

@@ -46,6 +46,26 @@ describe("tracked delivery", () => {
     expect(await downloads(m)).toHaveLength(0);
   });
 
+  it("answers 404 to media URLs of another shape, 400 malformed_url to broken percent-encoding, and counts nothing", async () => {
+    const main = m.live.renditions.find((r) => r.kind === "main")!;
+    const good = mediaPath(m.live.id, main);
+    for (const url of [`${good}/extra`, `/media/${m.live.id}/`, `/media/${m.live.id}`, "/media/", "/media//main.mp3"]) {
+      for (const method of ["GET", "HEAD"] as const) {
+        const res = await listen(m, { url, method });
+        expect(res.status, `${method} ${url}`).toBe(404);
+      }
+    }
+    for (const url of [`/media/${m.live.id}/main%E0%A4%A.mp3`, "/media/%ZZ/main.mp3"]) {
+      const res = await listen(m, { url, headers: { "Accept-Language": "fr" } });
+      expect(res.status, url).toBe(400);
+      expect(JSON.parse(res.body.toString()).error).toMatchObject({ code: "malformed_url", message: expect.stringContaining("mal formé") });
+    }
+    // The same URL with an encoded character is the same media (as with any Express route parameter).
+    const encoded = await listen(m, { url: good.replace(/\.(\w+)$/, "%2E$1"), method: "HEAD" });
+    expect(encoded.status).toBeLessThan(400);
+    expect(await downloads(m)).toHaveLength(0);
+  });
+
   it("translates the 404 message", async () => {
     const res = await listen(m, { url: hidden.unknownVariant, headers: { "Accept-Language": "ar" } });
     expect(JSON.parse(res.body.toString()).error.message).toBe("هذا الملف الصوتي غير موجود أو غير منشور.");

@@ -1,5 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import supertest from "supertest";
 import { createLogger } from "../../server/adapters/logger.ts";
 import { createApp } from "../../server/app.ts";
@@ -102,8 +107,15 @@ describe("download ingestion", () => {
     ...o,
   });
 
+  /** Removes a day's downloads written by a test, so that later tests count only their own. */
+  const forgetDay = async (day: string) => {
+    await m.env.ctx.db.prisma.download.deleteMany({ where: { day } });
+    await m.env.ctx.db.prisma.downloadDaily.deleteMany({ where: { day } });
+  };
+
   it("stores new downloads only and sums exactly those into DownloadDaily, in large batches too", async () => {
     const repository = new TrackingRepository(m.env.ctx.db);
+    onTestFinished(() => repository.close());
     const apps = ["Apple Podcasts", "Spotify", "Overcast"];
     // 2,600 listeners (more than a statement's rows), each twice in the batch, three apps.
     const batch = Array.from({ length: 5200 }, (_, i) => row(`hash-${i % 2600}`, { app: apps[(i % 2600) % 3]! }));
@@ -121,6 +133,60 @@ describe("download ingestion", () => {
     expect(await m.env.ctx.db.prisma.download.count({ where: { day: "2026-04-01" } })).toBe(2700);
     const stored = await m.env.ctx.db.prisma.download.findFirst({ where: { listenerHash: "hash-1" } });
     expect(stored!.at.toISOString()).toBe("2026-04-01T12:00:00.123Z");
+  });
+
+  it("SQLite: writes batches in a worker thread, so the event loop keeps running meanwhile, beside other writers", async ({ skip }) => {
+    if (m.env.ctx.db.provider !== "sqlite") skip();
+    const repository = new TrackingRepository(m.env.ctx.db);
+    try {
+      const batch = Array.from({ length: 20_000 }, (_, i) => row(`thread-${i}`, { day: "2026-04-02" }));
+      let turns = 0;
+      let writing = true;
+      const spin = () => {
+        turns++;
+        if (writing) setImmediate(spin);
+      };
+      setImmediate(spin);
+      // Other connections write at the same time (Prisma's, as the admin API does): they take turns.
+      const written = repository.insertDownloads(batch).finally(() => (writing = false));
+      const salts = new PrismaSaltRepository(m.env.ctx.db.prisma);
+      for (let i = 0; i < 20; i++) await salts.insertIfAbsent({ day: `2019-01-${String(i + 1).padStart(2, "0")}`, secret: `s${i}`, createdAt: new Date("2019-01-01T00:00:00Z") });
+      expect(await written).toBe(20_000);
+      // Written on the event loop, the whole batch would run before any other turn of it.
+      expect(turns).toBeGreaterThan(1);
+      expect(await m.env.ctx.db.prisma.download.count({ where: { day: "2026-04-02" } })).toBe(20_000);
+      expect(await salts.deleteCreatedBefore(new Date("2019-01-02T00:00:00Z"))).toBe(20);
+    } finally {
+      await repository.close();
+      await forgetDay("2026-04-02");
+    }
+  });
+
+  it("SQLite: the compiled build (npm start runs dist/) writes through its writer thread too", async ({ skip }) => {
+    const raw = m.env.ctx.db.raw;
+    if (raw.provider !== "sqlite") return skip();
+    const dist = path.resolve(import.meta.dirname, "../../dist/server");
+    const script = path.join(mkdtempSync(path.join(os.tmpdir(), "sada-compiled-")), "write.mjs");
+    writeFileSync(
+      script,
+      `const { createDatabase } = await import(${JSON.stringify(pathToFileURL(path.join(dist, "adapters/database.js")).href)});
+      const { TrackingRepository } = await import(${JSON.stringify(pathToFileURL(path.join(dist, "analytics/tracking.repository.js")).href)});
+      const db = await createDatabase({ provider: "sqlite", url: process.argv[2] });
+      const repository = new TrackingRepository(db);
+      const rows = JSON.parse(process.argv[3]).map((row) => ({ ...row, at: new Date(row.at) }));
+      console.log(await repository.insertDownloads(rows));
+      await repository.close();
+      await db.close();`,
+    );
+    try {
+      const rows = [row("compiled-1", { day: "2026-04-03" }), row("compiled-2", { day: "2026-04-03" }), row("compiled-1", { day: "2026-04-03" })];
+      const output = execFileSync(process.execPath, [script, `file:${raw.sqlite.name}`, JSON.stringify(rows)], { encoding: "utf8", timeout: 30_000 });
+      expect(output.trim()).toBe("2");
+      expect(await m.env.ctx.db.prisma.download.count({ where: { day: "2026-04-03" } })).toBe(2);
+    } finally {
+      rmSync(path.dirname(script), { recursive: true, force: true });
+      await forgetDay("2026-04-03");
+    }
   });
 
   it("keeps the first day salt stored (never overwritten) and deletes salts by age", async () => {

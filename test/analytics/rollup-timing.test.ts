@@ -76,7 +76,9 @@ describe("analytics roll-up timing", () => {
       const e = events.find((x) => x.day === day)!;
       return { ...e, listenerHash: hashOf({ day, listener }), at: new Date(`${day}T23:59:00Z`), referrer: "" };
     };
-    const written = await new TrackingRepository(env.ctx.db).insertDownloads([late("2026-03-10", 101), late("2026-03-10", 102), late("2026-03-02", 103)]);
+    const repository = new TrackingRepository(env.ctx.db);
+    const written = await repository.insertDownloads([late("2026-03-10", 101), late("2026-03-10", 102), late("2026-03-02", 103)]);
+    await repository.close();
     expect(written).toBe(3);
 
     expect((await env.ctx.analyticsRollup.run()).rolledDays).toEqual(["2026-03-10"]);

@@ -178,6 +178,13 @@ describe("errors", () => {
     expect(res.headers["content-language"]).toBe("ar");
   });
 
+  it("answers a path parameter with broken percent-encoding with 400 malformed_url, not a server error", async () => {
+    const res = await env.request().get("/api/v1/shows/%E0%A4%A").set("Accept-Language", "en").expect(400);
+    expect(res.body.error.code).toBe("malformed_url");
+    const page = await env.request().get("/ar/%ZZ").expect(400);
+    expect(page.body.error.code).toBe("malformed_url");
+  });
+
   it("answers an oversized body with 413", async () => {
     const res = await env
       .request()
