@@ -86,6 +86,8 @@ export class TrackingService {
   private readonly listeners = new RecentMap<true | RangeCoverage>(LISTENER_ENTRIES);
   private readonly campaigns = new Map<string, { at: number; id: string }>();
   private readonly redirects = new RecentMap<{ at: number; location: string | null }>(MEDIA_CACHE_ENTRIES);
+  /** Redirected requests not yet recorded (recorded together right after the current turn of the event loop). */
+  private redirected: { target: MediaTarget; request: MediaRequestFacts }[] = [];
   /** Requests waiting for the day's salt (the first of each day): flush() waits for them. */
   private readonly identifying = new Set<Promise<void>>();
   private readonly ownHost: string;
@@ -131,10 +133,27 @@ export class TrackingService {
     return location;
   }
 
-  /** A redirect to the file (CDN/S3) is one download when the request counts at all: its bytes are out of sight. */
+  /**
+   * A redirect to the file (CDN/S3) is one download when the request counts at all: its bytes are
+   * out of sight. The request is only queued here; it is identified and counted once the event
+   * loop has answered what else is ready (setImmediate), all queued ones together: recording then
+   * never runs between a response and the next one, and runs warm, many at a time.
+   */
   recordRedirect(target: MediaTarget, request: MediaRequestFacts): void {
-    this.identify(request, (listener) => this.count(target, listener, this.listenerKey(target, listener)));
+    if (this.redirected.push({ target, request }) === 1) setImmediate(this.drainRedirected);
   }
+
+  /** Identifies and counts the queued redirects (also called by flush() and close()). */
+  private readonly drainRedirected = (): void => {
+    const queued = this.redirected;
+    if (queued.length === 0) return;
+    this.redirected = [];
+    // Dated now, a few milliseconds after the request: the day's salt (only the current day's is
+    // held) and the stored time then agree, also across midnight.
+    for (const { target, request } of queued) {
+      this.identify(request, (listener) => this.count(target, listener, this.listenerKey(target, listener)));
+    }
+  };
 
   /**
    * For bytes Sada streams itself: a function to call with each delivered byte range, which counts
@@ -160,6 +179,7 @@ export class TrackingService {
 
   /** Writes everything buffered so far (tests, reports that must see the latest events). */
   async flush(): Promise<void> {
+    this.drainRedirected();
     await Promise.all(this.identifying);
     await this.buffer.flush();
   }
@@ -176,6 +196,7 @@ export class TrackingService {
   /** Stops timers and writes what is buffered: a clean stop loses nothing. */
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
+    this.drainRedirected();
     await Promise.all(this.identifying);
     try {
       await this.buffer.close();

@@ -68,6 +68,21 @@ describe("download counting", () => {
     ]);
   });
 
+  it("records a redirected request right after the response, not inside it; flush() includes it", async () => {
+    const { tracking } = m.env.ctx;
+    const target = await tracking.resolve(m.live.id, m.url.split("/").pop()!);
+    const facts = (ip: string) => ({ method: "GET", userAgent: APPLE_PODCASTS, sadaPlayer: false, ip });
+    tracking.recordRedirect(target, facts("41.226.10.11"));
+    tracking.recordRedirect(target, facts("41.226.10.12"));
+    tracking.recordRedirect(target, facts("41.226.10.11")); // the same listener again
+    expect(tracking.stats.buffered).toBe(0); // nothing done yet: the response goes out first
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tracking.stats.buffered).toBe(2);
+    tracking.recordRedirect(target, facts("41.226.10.13"));
+    await tracking.flush(); // without waiting for the event loop's next turn
+    expect((await downloads(m)).map((d) => d.day)).toEqual([today, today, today]);
+  });
+
   it("excludes HEAD, two-byte probes, missing user agents, bots and Apple Watch duplicates", async () => {
     await listen(m, { method: "HEAD" });
     await listen(m, { range: "bytes=0-1" });
