@@ -1,6 +1,7 @@
 // The compiled server (dist/, built by run.ts before any bench), as `npm start` runs it. Benches of
 // request throughput load the code under test from there rather than through tsx, whose transform
-// adds helpers to every function created per call (measured: ~4 % of a tracked request's CPU).
+// adds a naming helper call to every function created per call (~2 % of a tracked request's
+// main-thread time in a profile).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROJECT_ROOT } from "../server/paths.mjs";
